@@ -1,0 +1,43 @@
+package dev.prefstream.scorer.builtin;
+
+import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.scorer.Scorer;
+import dev.prefstream.scorer.ScoringItem;
+import java.util.List;
+
+/** Base of the stateless built-in scorers: scores each item on its own, holds no resources. */
+abstract class PixelScorer implements Scorer {
+  private final String name;
+  private final String version;
+
+  PixelScorer(String name, String version) {
+    this.name = name;
+    this.version = version;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final String version() {
+    return version;
+  }
+
+  @Override
+  public final double[] score(List<ScoringItem> items) {
+    double[] scores = new double[items.size()];
+    for (int i = 0; i < scores.length; i++) {
+      ScoringItem item = items.get(i);
+      scores[i] = score(item.image(), item.prompt());
+    }
+    return scores;
+  }
+
+  /** The score of one image for its prompt. */
+  abstract double score(RgbImage image, String prompt);
+
+  @Override
+  public final void close() {}
+}
