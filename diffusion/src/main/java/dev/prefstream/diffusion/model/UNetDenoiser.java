@@ -1,0 +1,81 @@
+package dev.prefstream.diffusion.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+
+/** The built-in denoiser: a {@link ConditionalUNet} held in its own DJL model. */
+public final class UNetDenoiser implements DenoiserModel {
+  private final Model model;
+  private final ConditionalUNet unet;
+  private final WordTokenizer tokenizer;
+
+  private UNetDenoiser(UNetConfig config) {
+    this.unet = new ConditionalUNet(config);
+    this.tokenizer = config.tokenizer();
+    this.model = Model.newInstance("unet", Device.cpu());
+    model.setBlock(unet);
+    int s = config.imageSize();
+    unet.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, s, s), new Shape(1),
+        new Shape(1, config.maxTokens()));
+  }
+
+  /** A freshly initialised network; the engine's random seed is set to {@code seed} first. */
+  public static UNetDenoiser create(UNetConfig config, int seed) {
+    Engine.getEngine("PyTorch").setRandomSeed(seed);
+    return new UNetDenoiser(config);
+  }
+
+  public UNetConfig config() {
+    return unet.config();
+  }
+
+  /** Floating-point operations of one forward pass per image (convolutions and linear layers). */
+  public long forwardFlopsPerImage() {
+    return unet.forwardFlopsPerImage();
+  }
+
+  /** Number of scalar parameters. */
+  public long parameterCount() {
+    return parameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+  }
+
+  @Override
+  public NDArray predictNoise(NDArray noised, NDArray timesteps, NDArray tokens, boolean training) {
+    ParameterStore store = new ParameterStore(noised.getManager(), false);
+    return unet.forward(store, new NDList(noised, timesteps, tokens), training).head();
+  }
+
+  @Override
+  public WordTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  @Override
+  public int imageSize() {
+    return unet.config().imageSize();
+  }
+
+  @Override
+  public ParameterList parameters() {
+    return unet.getParameters();
+  }
+
+  @Override
+  public UNetDenoiser copy() {
+    UNetDenoiser copy = new UNetDenoiser(unet.config());
+    copy.copyParametersFrom(this);
+    return copy;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
