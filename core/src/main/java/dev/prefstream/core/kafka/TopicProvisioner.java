@@ -1,0 +1,126 @@
+package dev.prefstream.core.kafka;
+
+import dev.prefstream.schemas.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the catalogue's topics, idempotently: a topic that exists is left alone (its partition
+ * count and cleanup policy are checked and any mismatch reported), a missing one is created with the
+ * catalogue's partitions, cleanup policy and the broker's replication factor (capped by cluster size).
+ */
+public final class TopicProvisioner {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  /** What happened to one topic. */
+  public record Outcome(String topic, boolean created, int partitions, String cleanupPolicy, List<String> mismatches) {}
+
+  private final Admin admin;
+  private final Duration timeout;
+
+  public TopicProvisioner(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  public List<Outcome> provision(Collection<Topic<?, ?>> topics) {
+    try {
+      int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+      short replication = (short) Math.min(3, Math.max(1, brokers));
+      Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (Topic<?, ?> t : topics) {
+        if (!existing.contains(t.name())) {
+          missing.add(new NewTopic(t.name(), t.partitions(), replication)
+              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, t.cleanup().config())));
+        }
+      }
+      List<String> created = new ArrayList<>();
+      for (var e : admin.createTopics(missing).values().entrySet()) {
+        try {
+          e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          created.add(e.getKey());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw ex;
+          }
+        }
+      }
+      return describe(topics, created);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while provisioning topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot provision topics: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Outcome> describe(Collection<Topic<?, ?>> topics, List<String> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<String> names = topics.stream().map(Topic::name).toList();
+    Map<String, TopicDescription> descriptions =
+        admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    Map<ConfigResource, Config> configs =
+        admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    List<Outcome> out = new ArrayList<>();
+    for (Topic<?, ?> t : topics) {
+      int partitions = descriptions.get(t.name()).partitions().size();
+      String cleanup = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+          .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+      List<String> mismatches = new ArrayList<>();
+      if (partitions != t.partitions()) {
+        mismatches.add("has " + partitions + " partitions, the catalogue says " + t.partitions());
+      }
+      if (!cleanup.equals(t.cleanup().config())) {
+        mismatches.add("has cleanup.policy=" + cleanup + ", the catalogue says " + t.cleanup().config());
+      }
+      mismatches.forEach(m -> LOG.warn("topic {} {}", t.name(), m));
+      out.add(new Outcome(t.name(), created.contains(t.name()), partitions, cleanup, mismatches));
+    }
+    return out;
+  }
+
+  /** Waits until every topic exists (a service starts only after its topics exist). */
+  public void awaitTopics(Collection<String> names, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      try {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
+        if (missing.isEmpty()) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics still missing after " + max + ": " + missing
+              + " (run 'prefstream topics create')");
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for topics", e);
+      } catch (ExecutionException | TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot list topics: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.prefstream.core.service;
+
+import java.time.Duration;
+
+/**
+ * What every prefstream service implements; the launcher and the tests drive services through it.
+ * Readiness is true only when the service does its work; liveness is false only when it has failed
+ * for good (a service restoring state is live but not ready).
+ */
+public interface Service extends AutoCloseable {
+  String name();
+
+  /** Starts the service's threads and returns without waiting for readiness. */
+  void start();
+
+  /** Waits until ready; false when the time ran out or the service failed. */
+  boolean awaitReady(Duration timeout) throws InterruptedException;
+
+  boolean isReady();
+
+  boolean isLive();
+
+  /** Stops the service and releases everything it holds; idempotent. */
+  @Override
+  void close();
+}
