@@ -1,0 +1,128 @@
+package dev.prefstream.labeler.stream;
+
+import dev.prefstream.avro.PreferenceVote;
+import dev.prefstream.avro.ScoredPair;
+import dev.prefstream.avro.ScorerScore;
+import dev.prefstream.labeler.LabelerConfig;
+import dev.prefstream.labeler.LabelerMetrics;
+import dev.prefstream.labeler.errors.DeadLetters;
+import dev.prefstream.labeler.state.PairState;
+import dev.prefstream.labeler.stream.Emission.Destination;
+import dev.prefstream.labeler.voting.Reliability;
+import dev.prefstream.schemas.AvroSerde;
+import dev.prefstream.schemas.PairIds;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Tallies each scored vote into its pair's state and re-decides the pair. The value is decoded here,
+ * not by the source's deserializer, so every refused record keeps its exact raw bytes in the dead
+ * letter: undecodable bytes ({@code undeserializable}), a key that is not the vote's pair id
+ * ({@code bad-pair-id}), a configured scorer missing ({@code missing-score}) or a NaN or infinite
+ * score ({@code nan-score}). A refused record does not count as a vote.
+ */
+public final class ScoredVoteProcessor implements Processor<String, byte[], String, Emission> {
+  private static final AvroSerde<ScoredPair> SERDE = AvroSerde.of(ScoredPair.class);
+
+  private final LabelerConfig config;
+  private final LabelerMetrics metrics;
+  private ProcessorContext<String, Emission> context;
+  private KeyValueStore<String, PairState> pairs;
+  private PairLabeling labeling;
+
+  public ScoredVoteProcessor(LabelerConfig config, LabelerMetrics metrics) {
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Emission> context) {
+    this.context = context;
+    this.pairs = context.getStateStore(LabelerStores.PAIRS);
+    KeyValueStore<String, Reliability> reliability = context.getStateStore(LabelerStores.RELIABILITY);
+    this.labeling = new PairLabeling(config, metrics, reliability, context.taskId().toString());
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    ScoredPair scored;
+    try {
+      scored = SERDE.decode(record.value());
+    } catch (SerializationException | NullPointerException e) {
+      refuse(record, "undeserializable", record.value() == null ? "null value" : e.getMessage());
+      return;
+    }
+    PreferenceVote vote = scored.getVote();
+    String pairId = record.key();
+    String expected = PairIds.pairId(vote);
+    if (!expected.equals(vote.getPairId()) || !expected.equals(pairId)) {
+      refuse(record, "bad-pair-id", "key " + pairId + " and vote pairId " + vote.getPairId()
+          + " must both be the pair's id " + expected);
+      return;
+    }
+    List<ScorerScore> scores = new ArrayList<>();
+    String problem = select(scored.getScores(), scores);
+    if (problem != null) {
+      refuse(record, problem.startsWith("missing") ? "missing-score" : "nan-score", problem);
+      return;
+    }
+    metrics.voteIn();
+    boolean swap = !PairIds.isCanonical(vote);
+    PreferenceVote canonical = swap ? PairIds.canonical(vote) : vote;
+    if (swap) {
+      scores.replaceAll(s -> new ScorerScore(s.getScorer(), s.getVersion(), s.getScoreB(), s.getScoreA()));
+    }
+    PairState state = pairs.get(pairId);
+    if (state == null) {
+      state = PairState.first(canonical);
+    }
+    state.apply(canonical);
+    state.scores(List.copyOf(scores));
+    labeling.update(pairId, state, vote.getTimestamp().toEpochMilli(), e -> context.forward(record.withValue(e)));
+    pairs.put(pairId, state);
+  }
+
+  /** Fills {@code out} with the scores that vote; returns what is wrong with them, or null. */
+  private String select(List<ScorerScore> all, List<ScorerScore> out) {
+    if (config.scorers().isEmpty()) {
+      out.addAll(all);
+    } else {
+      for (String name : config.scorers()) {
+        ScorerScore found = null;
+        for (ScorerScore s : all) {
+          if (s.getScorer().equals(name)) {
+            found = s;
+            break;
+          }
+        }
+        if (found == null) {
+          return "missing score of configured scorer '" + name + "' (record has "
+              + all.stream().map(ScorerScore::getScorer).toList() + ")";
+        }
+        out.add(found);
+      }
+    }
+    for (ScorerScore s : out) {
+      if (!Double.isFinite(s.getScoreA()) || !Double.isFinite(s.getScoreB())) {
+        return "scorer '" + s.getScorer() + "' " + s.getVersion() + " gave non-finite scores A=" + s.getScoreA()
+            + " B=" + s.getScoreB();
+      }
+    }
+    return null;
+  }
+
+  private void refuse(Record<String, byte[]> record, String reason, String error) {
+    RecordMetadata md = context.recordMetadata().orElseThrow();
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    metrics.deadLetter(reason);
+    context.forward(record.withValue(new Emission(Destination.DLQ, DeadLetters.of(md.topic(), md.partition(),
+        md.offset(), DeadLetters.STAGE_LABELER, reason, error, key, record.value(), record.timestamp()))));
+  }
+}
