@@ -32,7 +32,8 @@ public interface Scorer extends AutoCloseable {
   }
 
   /**
-   * Scores a batch. Returns one finite score per item, in order.
+   * Scores a batch. Returns one score per item, in order. A score that is not finite (NaN from a
+   * broken image or model) is the caller's to treat as a failure of that item.
    *
    * @throws ScoringException if the batch cannot be scored; the caller may retry items one by one
    *     to isolate a bad one

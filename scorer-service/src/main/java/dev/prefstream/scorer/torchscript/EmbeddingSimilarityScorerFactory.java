@@ -3,6 +3,7 @@ package dev.prefstream.scorer.torchscript;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.core.model.ModelIntegrityException;
 import dev.prefstream.scorer.ScorerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

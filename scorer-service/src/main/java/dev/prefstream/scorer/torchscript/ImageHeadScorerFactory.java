@@ -2,6 +2,7 @@ package dev.prefstream.scorer.torchscript;
 
 import ai.djl.inference.Predictor;
 import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.core.model.ModelIntegrityException;
 import dev.prefstream.scorer.ScorerFactory;
 import java.util.List;
 

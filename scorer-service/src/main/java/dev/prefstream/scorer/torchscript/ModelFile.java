@@ -1,5 +1,6 @@
 package dev.prefstream.scorer.torchscript;
 
+import dev.prefstream.core.model.ModelIntegrityException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

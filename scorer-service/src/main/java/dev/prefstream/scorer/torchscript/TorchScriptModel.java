@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.Translator;
+import dev.prefstream.core.model.ModelIntegrityException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -46,4 +46,20 @@ class ColorNameTest {
   void namesCssColours(String css, int r, int g, int b, ColorName expected) {
     assertEquals(expected, ColorName.of(r / 255f, g / 255f, b / 255f), css);
   }
+
+  /** The simulator's palette (simulator PaletteColor), as rendered. */
+  @ParameterizedTest(name = "simulator {0}")
+  @CsvSource({
+    "0.85, 0.10, 0.10, RED",
+    "0.10, 0.65, 0.20, GREEN",
+    "0.12, 0.25, 0.88, BLUE",
+    "0.95, 0.90, 0.10, YELLOW",
+    "0.52, 0.15, 0.68, PURPLE",
+    "1.00, 0.50, 0.00, ORANGE",
+    "0.96, 0.96, 0.96, WHITE",
+    "0.06, 0.06, 0.06, BLACK",
+  })
+  void namesTheSimulatorPalette(float r, float g, float b, ColorName expected) {
+    assertEquals(expected, ColorName.of(r, g, b));
+  }
 }
