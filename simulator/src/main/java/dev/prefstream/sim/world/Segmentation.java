@@ -8,16 +8,17 @@ import java.util.Arrays;
  * The oracle's reading of an image as one object on a flat background, from pixels alone.
  *
  * <p>The background colour is the per-channel median of the border pixels. The object colour is first
- * the mean of the pixels most unlike the background, then the mean of the object's interior (or,
- * for thin shapes, of its pixels most unlike the background). Each
- * pixel's opacity {@code alpha} is its colour projected on the background-to-object axis (linear
- * unmixing, so anti-aliased edges get fractional alpha), and the object is the largest 4-connected
- * component of pixels with alpha at least one half.
+ * the mean of the pixels most unlike the background, then the mean of the object's interior (or, for
+ * thin shapes, of its pixels most unlike the background). Each pixel's opacity {@code alpha} is its
+ * colour projected on the background-to-object axis (linear unmixing, so anti-aliased edges get
+ * fractional alpha), and the object is the largest 4-connected component of pixels with alpha at
+ * least one half. Without a component at least {@code MIN_CONTRAST} away from the background, the
+ * image holds no object ({@code present} is false).
  */
 final class Segmentation {
 
   /** Below this RGB distance between object and background, there is no object. */
-  static final double MIN_CONTRAST = 0.08;
+  private static final double MIN_CONTRAST = 0.08;
   /** The fewest interior pixels whose mean colour is trusted as the object's colour. */
   private static final int MIN_INTERIOR = 4;
 
@@ -313,7 +314,7 @@ final class Segmentation {
     return out;
   }
 
-  static double[] colorAt(RgbImage image, int x, int y) {
+  private static double[] colorAt(RgbImage image, int x, int y) {
     return new double[] {finite(image.get(0, y, x)), finite(image.get(1, y, x)), finite(image.get(2, y, x))};
   }
 

@@ -163,6 +163,22 @@ class OracleTest {
   }
 
   @Test
+  void overallFallsAsSmoothNoisyImagesDegrade() {
+    // the kind of output a small diffusion model gives: soft edges and residual noise, in steps
+    SplittableRandom rng = new SplittableRandom(7);
+    for (Prompt p : SAMPLE.subList(0, 40)) {
+      RgbImage ideal = RENDERER.render(p);
+      double previous = ORACLE.read(p, ideal).overall();
+      for (double severity : new double[] {0.5, 1.0, 2.0}) {
+        RgbImage degraded = Defects.noise(Defects.blur(ideal, severity), 0.03 * severity, rng);
+        double overall = ORACLE.read(p, degraded).overall();
+        assertTrue(overall < previous, p + " at severity " + severity + ": " + overall + " vs " + previous);
+        previous = overall;
+      }
+    }
+  }
+
+  @Test
   void imageWithoutAnObjectScoresNoAlignmentBeyondItsBackground() {
     Prompt p = Prompt.parse("a large red square at the center on a blue background");
     float[] blue = new float[3 * 32 * 32];
