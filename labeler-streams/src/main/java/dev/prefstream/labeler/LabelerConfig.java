@@ -1,5 +1,6 @@
 package dev.prefstream.labeler;
 
+import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.labeler.voting.PolicyName;
 import dev.prefstream.labeler.voting.Tolerance;
 import java.time.Duration;
@@ -35,7 +36,7 @@ public final class LabelerConfig {
   public static final String SCORER_PREFIX = "labeler.scorer.";
   /** Share of clean pairs held out for evaluation, chosen by a hash of the pair id. */
   public static final String HOLDOUT_SHARE = "labeler.holdout-share";
-  /** How long a vote id is remembered by the ingest de-duplication (ISO-8601 duration). */
+  /** How long a vote id is remembered by the ingest de-duplication (ISO-8601 or 24h, 30s, 500ms). */
   public static final String DEDUP_RETENTION = "labeler.dedup-retention";
   /** Weighted policy: the human label's weight in log-odds units. */
   public static final String HUMAN_WEIGHT = "labeler.weighted.human-weight";
@@ -45,6 +46,10 @@ public final class LabelerConfig {
   public static final String COMMIT_INTERVAL_MS = "labeler.commit-interval-ms";
   /** Streams record cache for all state stores, bytes. */
   public static final String CACHE_MAX_BYTES = "labeler.cache-max-bytes";
+  /** Kafka Streams state directory (not a temp folder: state survives restarts). */
+  public static final String STATE_DIR = "labeler.state-dir";
+  /** How long {@code start()} waits for the topics to exist. */
+  public static final String TOPICS_WAIT = "labeler.topics-wait";
   /** Stream threads. */
   public static final String THREADS = "labeler.threads";
   /** Any {@code labeler.streams.<key>} is passed to Kafka Streams as {@code <key>}. */
@@ -64,6 +69,8 @@ public final class LabelerConfig {
       Map.entry(MIN_OBSERVATIONS, "20"),
       Map.entry(COMMIT_INTERVAL_MS, "1000"),
       Map.entry(CACHE_MAX_BYTES, String.valueOf(64L << 20)),
+      Map.entry(STATE_DIR, "state/labeler"),
+      Map.entry(TOPICS_WAIT, "PT60S"),
       Map.entry(THREADS, "1"));
 
   /** Which label a routed pair trains on. */
@@ -83,6 +90,8 @@ public final class LabelerConfig {
   private final long commitIntervalMs;
   private final long cacheMaxBytes;
   private final int threads;
+  private final String stateDir;
+  private final Duration topicsWait;
   private final Map<String, String> streamsOverrides;
 
   private LabelerConfig(Map<String, String> p) {
@@ -108,12 +117,14 @@ public final class LabelerConfig {
     if (holdoutShare < 0 || holdoutShare > 1) {
       throw new IllegalArgumentException(HOLDOUT_SHARE + " must be in [0, 1], got " + holdoutShare);
     }
-    dedupRetention = Duration.parse(p.get(DEDUP_RETENTION).trim());
+    dedupRetention = PrefstreamConfig.parseDuration(p.get(DEDUP_RETENTION));
     humanWeight = num(p, HUMAN_WEIGHT);
     minObservations = Long.parseLong(p.get(MIN_OBSERVATIONS).trim());
     commitIntervalMs = positive(COMMIT_INTERVAL_MS, Long.parseLong(p.get(COMMIT_INTERVAL_MS).trim()));
     cacheMaxBytes = Long.parseLong(p.get(CACHE_MAX_BYTES).trim());
     threads = positive(THREADS, Integer.parseInt(p.get(THREADS).trim()));
+    stateDir = p.get(STATE_DIR).trim();
+    topicsWait = PrefstreamConfig.parseDuration(p.get(TOPICS_WAIT));
     Map<String, String> s = new LinkedHashMap<>();
     p.forEach((k, v) -> {
       if (k.startsWith(STREAMS_PREFIX)) {
@@ -196,6 +207,14 @@ public final class LabelerConfig {
     return threads;
   }
 
+  public String stateDir() {
+    return stateDir;
+  }
+
+  public Duration topicsWait() {
+    return topicsWait;
+  }
+
   /** Raw Kafka Streams settings given as {@code labeler.streams.<key>}. */
   public Map<String, String> streamsOverrides() {
     return streamsOverrides;
@@ -207,7 +226,8 @@ public final class LabelerConfig {
         + ", quorum=" + quorum + ", scorers=" + scorers + ", tolerance=" + defaultTolerance + ", tolerances="
         + tolerances + ", holdoutShare=" + holdoutShare + ", dedupRetention=" + dedupRetention + ", humanWeight="
         + humanWeight + ", minObservations=" + minObservations + ", commitIntervalMs=" + commitIntervalMs
-        + ", cacheMaxBytes=" + cacheMaxBytes + ", threads=" + threads + ", streams=" + streamsOverrides.keySet() + "}";
+        + ", cacheMaxBytes=" + cacheMaxBytes + ", threads=" + threads + ", stateDir=" + stateDir + ", topicsWait="
+        + topicsWait + ", streams=" + streamsOverrides.keySet() + "}";
   }
 
   private static double num(Map<String, String> p, String key) {

@@ -2,6 +2,7 @@ package dev.prefstream.labeler;
 
 import dev.prefstream.avro.DeadLetter;
 import dev.prefstream.avro.PreferenceVote;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.stream.Emission;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.stream.IngestValidator;
@@ -49,17 +50,19 @@ public final class LabelerTopology {
 
   public static Topology build(LabelerConfig config, Topics topics, LabelerMetrics metrics) {
     StreamsBuilder builder = new StreamsBuilder();
-    ingest(builder, config, topics, metrics);
-    label(builder, config, topics, metrics);
+    LabelerDeadLetters deadLetters = new LabelerDeadLetters(topics.dlq(), metrics);
+    ingest(builder, config, topics, metrics, deadLetters);
+    label(builder, config, topics, metrics, deadLetters);
     return builder.build();
   }
 
-  private static void ingest(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics) {
+  private static void ingest(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics,
+      LabelerDeadLetters deadLetters) {
     builder.addStateStore(LabelerStores.voteDedup(config.dedupRetention()));
     Topic<String, PreferenceVote> votes = topics.votes();
     builder.stream(topics.votesJson().name(),
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("ingest-source"))
-        .process(() -> new IngestValidator(metrics), Named.as("ingest-validate"))
+        .process(() -> new IngestValidator(deadLetters), Named.as("ingest-validate"))
         .split(Named.as("ingest-"))
         .branch((k, e) -> e.destination() == Destination.DLQ, Branched.<byte[], Emission>withConsumer(s -> s
             .mapValues(e -> (DeadLetter) e.value(), Named.as("ingest-dead-letter"))
@@ -73,16 +76,17 @@ public final class LabelerTopology {
             .to(votes.name(), produced(votes, "votes-sink"))).withName("valid"));
   }
 
-  private static void label(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics) {
+  private static void label(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics,
+      LabelerDeadLetters deadLetters) {
     builder.addStateStore(LabelerStores.pairs());
     builder.addStateStore(LabelerStores.reliability());
     KStream<String, Emission> fromVotes = builder.stream(topics.scored().name(),
             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("scored-source"))
-        .process(() -> new ScoredVoteProcessor(config, metrics), Named.as("label-votes"),
+        .process(() -> new ScoredVoteProcessor(config, metrics, deadLetters), Named.as("label-votes"),
             LabelerStores.PAIRS, LabelerStores.RELIABILITY);
     KStream<String, Emission> fromPseudo = builder.stream(topics.pseudoLabels().name(),
             Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("pseudo-labels-source"))
-        .process(() -> new PseudoLabelProcessor(config, metrics), Named.as("merge-pseudo-labels"),
+        .process(() -> new PseudoLabelProcessor(config, metrics, deadLetters), Named.as("merge-pseudo-labels"),
             LabelerStores.PAIRS, LabelerStores.RELIABILITY);
     BranchedKStream<String, Emission> out = fromVotes.merge(fromPseudo, Named.as("label-events"))
         .split(Named.as("events-"));

@@ -6,6 +6,7 @@ import dev.prefstream.avro.PairLabel;
 import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.avro.ScoredPair;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,12 +42,11 @@ final class LabelerDriver implements AutoCloseable {
       p.put(keyValues[i], keyValues[i + 1]);
     }
     LabelerConfig config = LabelerConfig.from(p);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "labeler-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(LabelerTopology.build(config, topics, new LabelerMetrics(registry)), props,
-        Fixtures.T0);
+    LabelerMetrics metrics = new LabelerMetrics(registry);
+    Properties props = LabelerService.streamsProperties(config, Map.of("bootstrap.servers", "unused:9092"),
+        new LabelerDeadLetters(topics.dlq(), metrics));
+    props.put(StreamsConfig.STATE_DIR_CONFIG, "target/ttd-state");
+    driver = new TopologyTestDriver(LabelerTopology.build(config, topics, metrics), props, Fixtures.T0);
     votesJson = input(topics.votesJson());
     scored = input(topics.scored());
     scoredRaw = driver.createInputTopic(topics.scored().name(), Serdes.String().serializer(),

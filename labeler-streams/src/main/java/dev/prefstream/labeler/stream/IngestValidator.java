@@ -1,7 +1,6 @@
 package dev.prefstream.labeler.stream;
 
-import dev.prefstream.labeler.LabelerMetrics;
-import dev.prefstream.labeler.errors.DeadLetters;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.schemas.JsonVotes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,11 +16,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 public final class IngestValidator implements Processor<byte[], byte[], byte[], Emission> {
   static final String REASON = "invalid-vote";
 
-  private final LabelerMetrics metrics;
+  private final LabelerDeadLetters deadLetters;
   private ProcessorContext<byte[], Emission> context;
 
-  public IngestValidator(LabelerMetrics metrics) {
-    this.metrics = metrics;
+  public IngestValidator(LabelerDeadLetters deadLetters) {
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -37,9 +36,7 @@ public final class IngestValidator implements Processor<byte[], byte[], byte[], 
       return;
     }
     RecordMetadata md = context.recordMetadata().orElseThrow();
-    metrics.deadLetter(REASON);
-    context.forward(record.withValue(new Emission(Destination.DLQ, DeadLetters.of(md.topic(), md.partition(),
-        md.offset(), DeadLetters.STAGE_INGEST, REASON, result.errorMessage(), record.key(), record.value(),
-        record.timestamp()))));
+    context.forward(record.withValue(
+        new Emission(Destination.DLQ, deadLetters.ingest(md, record, REASON, result.errorMessage()))));
   }
 }

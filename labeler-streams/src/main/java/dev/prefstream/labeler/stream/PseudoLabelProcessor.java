@@ -3,13 +3,12 @@ package dev.prefstream.labeler.stream;
 import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.labeler.LabelerConfig;
 import dev.prefstream.labeler.LabelerMetrics;
-import dev.prefstream.labeler.errors.DeadLetters;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.state.Pseudo;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.schemas.AvroSerde;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,13 +27,15 @@ public final class PseudoLabelProcessor implements Processor<String, byte[], Str
 
   private final LabelerConfig config;
   private final LabelerMetrics metrics;
+  private final LabelerDeadLetters deadLetters;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, PairState> pairs;
   private PairLabeling labeling;
 
-  public PseudoLabelProcessor(LabelerConfig config, LabelerMetrics metrics) {
+  public PseudoLabelProcessor(LabelerConfig config, LabelerMetrics metrics, LabelerDeadLetters deadLetters) {
     this.config = config;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -76,9 +77,6 @@ public final class PseudoLabelProcessor implements Processor<String, byte[], Str
 
   private void refuse(Record<String, byte[]> record, String reason, String error) {
     RecordMetadata md = context.recordMetadata().orElseThrow();
-    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    metrics.deadLetter(reason);
-    context.forward(record.withValue(new Emission(Destination.DLQ, DeadLetters.of(md.topic(), md.partition(),
-        md.offset(), DeadLetters.STAGE_LABELER, reason, error, key, record.value(), record.timestamp()))));
+    context.forward(record.withValue(new Emission(Destination.DLQ, deadLetters.labeler(md, record, reason, error))));
   }
 }

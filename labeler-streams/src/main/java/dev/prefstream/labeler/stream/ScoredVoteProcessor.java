@@ -5,13 +5,12 @@ import dev.prefstream.avro.ScoredPair;
 import dev.prefstream.avro.ScorerScore;
 import dev.prefstream.labeler.LabelerConfig;
 import dev.prefstream.labeler.LabelerMetrics;
-import dev.prefstream.labeler.errors.DeadLetters;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.PairIds;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
@@ -33,13 +32,15 @@ public final class ScoredVoteProcessor implements Processor<String, byte[], Stri
 
   private final LabelerConfig config;
   private final LabelerMetrics metrics;
+  private final LabelerDeadLetters deadLetters;
   private ProcessorContext<String, Emission> context;
   private KeyValueStore<String, PairState> pairs;
   private PairLabeling labeling;
 
-  public ScoredVoteProcessor(LabelerConfig config, LabelerMetrics metrics) {
+  public ScoredVoteProcessor(LabelerConfig config, LabelerMetrics metrics, LabelerDeadLetters deadLetters) {
     this.config = config;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -120,9 +121,6 @@ public final class ScoredVoteProcessor implements Processor<String, byte[], Stri
 
   private void refuse(Record<String, byte[]> record, String reason, String error) {
     RecordMetadata md = context.recordMetadata().orElseThrow();
-    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    metrics.deadLetter(reason);
-    context.forward(record.withValue(new Emission(Destination.DLQ, DeadLetters.of(md.topic(), md.partition(),
-        md.offset(), DeadLetters.STAGE_LABELER, reason, error, key, record.value(), record.timestamp()))));
+    context.forward(record.withValue(new Emission(Destination.DLQ, deadLetters.labeler(md, record, reason, error))));
   }
 }

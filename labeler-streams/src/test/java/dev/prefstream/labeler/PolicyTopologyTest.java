@@ -1,0 +1,128 @@
+package dev.prefstream.labeler;
+
+import static dev.prefstream.labeler.Fixtures.pair;
+import static dev.prefstream.labeler.Fixtures.scored;
+import static dev.prefstream.labeler.Fixtures.vote;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prefstream.avro.Choice;
+import dev.prefstream.avro.LabelSource;
+import dev.prefstream.avro.LabeledPair;
+import dev.prefstream.avro.PairLabel;
+import dev.prefstream.avro.Route;
+import dev.prefstream.avro.ScorerVote;
+import dev.prefstream.avro.Side;
+import dev.prefstream.labeler.Fixtures.Pair;
+import dev.prefstream.labeler.stream.LabelerStores;
+import dev.prefstream.labeler.voting.Reliability;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+/** Each voting policy end to end through the topology, with the label policy and hold-out. */
+class PolicyTopologyTest {
+  private final Pair p = pair(7);
+
+  @Test
+  void unanimousIsCleanOnlyWhenEveryScorerVotesForTheHuman() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "unanimous")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.9, 0.1, "s2", 0.8, 0.8));
+      PairLabel l = d.labels.readValue();
+      assertEquals(Route.CONFLICTING, l.getRoute(), "an abstention counts as disagreement");
+      assertEquals("unanimous", l.getPolicy());
+      assertEquals("dissent", l.getDecidedBy());
+      assertEquals(0.5, l.getAgreement());
+      assertEquals(Side.ABSTAIN, l.getMajorityLabel());
+      assertEquals(Side.A, l.getTrainingLabel());
+      d.score(scored(vote(p, "v2", "u2", Choice.A, 1), "s1", 0.9, 0.1, "s2", 0.9, 0.8));
+      l = d.labels.readValue();
+      assertEquals(Route.CLEAN, l.getRoute(), "the latest scores decide");
+      assertEquals("unanimous", l.getDecidedBy());
+      assertEquals(1.0, l.getAgreement());
+    }
+  }
+
+  @Test
+  void majorityCountsTheHumanAsAVoterAndGivesTiesToTheHuman() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "majority")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.9, 0.1, "s3", 0.1, 0.9));
+      PairLabel l = d.labels.readValue();
+      assertEquals("tie-to-human", l.getDecidedBy(), "A: human + s2, B: s1 + s3");
+      assertEquals(Route.CLEAN, l.getRoute());
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.5, 0.5, "s3", 0.1, 0.9));
+      l = d.labels.readValue();
+      assertEquals("majority", l.getDecidedBy());
+      assertEquals(Side.B, l.getMajorityLabel());
+      assertEquals(Route.CONFLICTING, l.getRoute());
+      assertEquals(Side.A, l.getTrainingLabel(), "label policy human trains on the human label");
+      LabeledPair c = d.conflicting.readValue();
+      assertEquals(Side.A, c.getWinner());
+      assertEquals(LabelSource.HUMAN, c.getSource());
+    }
+  }
+
+  @Test
+  void majorityLabelPolicyTrainsOnTheConsensus() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.LABEL_POLICY, "majority")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.1, 0.9));
+      LabeledPair c = d.conflicting.readValue();
+      assertEquals(Side.B, c.getWinner());
+      assertEquals(Side.A, c.getHumanLabel());
+      assertEquals(LabelSource.MAJORITY, c.getSource());
+    }
+  }
+
+  @Test
+  void weightedFollowsTheScorersThatAgreeWithHumans() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "weighted",
+        LabelerConfig.MIN_OBSERVATIONS, "5")) {
+      // 20 pairs where "good" agrees with the human and "bad" disagrees
+      for (int i = 100; i < 120; i++) {
+        Pair q = pair(i);
+        d.score(scored(vote(q, "w" + i, "u", Choice.A, i), "good", 0.9, 0.1, "bad", 0.1, 0.9));
+      }
+      KeyValueStore<String, Reliability> rel = d.driver.getKeyValueStore(LabelerStores.RELIABILITY);
+      assertEquals(new Reliability(20, 20), rel.get("good"));
+      assertEquals(new Reliability(0, 20), rel.get("bad"));
+      assertEquals(20.0 / 20, d.registry.find("prefstream.labeler.scorer.agreement").tag("scorer", "good")
+          .gauge().value());
+      d.labels.readValuesToList();
+      // now "good" says B against the human's A: its weight log(21/1) = 3.04 beats the human's 1.0
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "good", 0.1, 0.9, "bad", 0.9, 0.1));
+      PairLabel l = d.labels.readValue();
+      assertEquals("weighted", l.getDecidedBy());
+      assertEquals(Route.CONFLICTING, l.getRoute());
+      assertEquals(Side.B, l.getMajorityLabel());
+      ScorerVote good = l.getScorerVotes().get(0);
+      assertEquals(Math.log(21.0), good.getWeight(), 1e-12);
+      assertEquals(0.0, l.getScorerVotes().get(1).getWeight(), "worse than chance: no say");
+    }
+  }
+
+  @Test
+  void weightedStartsAsThePlainMajority() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "weighted")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.9, 0.1, "s3", 0.1, 0.9));
+      PairLabel l = d.labels.readValue();
+      assertEquals("tie-to-human", l.getDecidedBy());
+      assertTrue(l.getScorerVotes().stream().allMatch(v -> v.getWeight() == 1.0));
+    }
+  }
+
+  @Test
+  void holdOutMarksCleanPairsOnlyAndIsFixedByThePairId() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.HOLDOUT_SHARE, "1.0")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.9, 0.1));
+      assertTrue(d.clean.readValue().getHoldout());
+      assertTrue(d.labels.readValue().getHoldout());
+      Pair q = pair(8);
+      d.score(scored(vote(q, "v2", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.1, 0.9));
+      assertFalse(d.conflicting.readValue().getHoldout(), "conflicting pairs are never held out");
+    }
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.HOLDOUT_SHARE, "0")) {
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.9, 0.1));
+      assertFalse(d.clean.readValue().getHoldout());
+    }
+  }
+}
