@@ -1,0 +1,82 @@
+package dev.prefstream.diffusion.store;
+
+import dev.prefstream.core.model.Manifest;
+import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.diffusion.model.UNetConfig;
+import dev.prefstream.diffusion.model.UNetDenoiser;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The one convention for built-in UNet files in the model store, shared by every writer (pretraining,
+ * the trainer) and reader (trainer, pair generator, relabeler, evaluation): the parameters in
+ * {@value #PARAMETERS}, the architecture in the manifest's config under {@code unet.*} keys. Loading
+ * goes through {@link ModelStore}, which has verified every digest before this reads a byte.
+ */
+public final class StoredUNet {
+  public static final String PARAMETERS = "parameters.bin";
+  public static final String DEFAULT_MODEL = "unet";
+
+  private StoredUNet() {}
+
+  /** The architecture as manifest config entries. */
+  public static Map<String, String> configEntries(UNetConfig c) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("unet.imageSize", String.valueOf(c.imageSize()));
+    m.put("unet.baseChannels", String.valueOf(c.baseChannels()));
+    m.put("unet.groups", String.valueOf(c.groups()));
+    m.put("unet.wordDim", String.valueOf(c.wordDim()));
+    m.put("unet.maxTokens", String.valueOf(c.maxTokens()));
+    m.put("unet.vocabulary", String.join(" ", c.vocabulary()));
+    return m;
+  }
+
+  /** The architecture recorded in a manifest. */
+  public static UNetConfig config(Manifest m) {
+    Map<String, String> c = m.config();
+    try {
+      return new UNetConfig(Integer.parseInt(c.get("unet.imageSize")), Integer.parseInt(c.get("unet.baseChannels")),
+          Integer.parseInt(c.get("unet.groups")), Integer.parseInt(c.get("unet.wordDim")),
+          Arrays.asList(c.get("unet.vocabulary").split(" ")), Integer.parseInt(c.get("unet.maxTokens")));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("manifest of " + m.model() + " v" + m.version()
+          + " lacks a valid unet.* architecture: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the parameters into a model-store staging directory (for publishVersion / saveCheckpoint). */
+  public static void writeParameters(UNetDenoiser model, Path dir) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(PARAMETERS)))) {
+      model.saveParameters(out);
+    }
+  }
+
+  /** Builds the network a verified store entry describes and loads its parameters. */
+  public static UNetDenoiser load(ModelStore.Stored stored) {
+    UNetDenoiser model = UNetDenoiser.create(config(stored.manifest()), 0);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(stored.file(PARAMETERS)))) {
+      model.loadParameters(in);
+      return model;
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException("cannot load " + stored.dir(), e);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Loads version {@code version} of {@code model} after verifying its digests. */
+  public static UNetDenoiser load(ModelStore store, String model, int version) {
+    return load(store.version(model, version));
+  }
+}
