@@ -9,7 +9,7 @@ import dev.prefstream.core.image.RgbImage;
  * <p>Measures: focus, crisp edges, fine texture. Misses: noise and JPEG ringing also score high (it
  * cannot tell detail from noise), it ignores content and prompt, and its scale depends on the
  * resolution (an upscaled image is smoother per pixel), so compare images of one size. Prompt is
- * ignored. Range: 0 for a flat image, up to about 4 for a one-pixel checkerboard.
+ * ignored. Range: 0 for a flat image, 16 at most (a one-pixel black and white checkerboard).
  */
 public final class DetailScorer extends PixelScorer {
   public static final String NAME = "detail";
