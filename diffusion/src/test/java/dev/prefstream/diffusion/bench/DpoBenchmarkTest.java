@@ -1,0 +1,28 @@
+package dev.prefstream.diffusion.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prefstream.diffusion.TestImages;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class DpoBenchmarkTest {
+
+  @Test
+  void tinyRunReportsSpeedPeakFractionAndMemory() {
+    DpoBenchmark.Settings settings = new DpoBenchmark.Settings(TestImages.tinyConfig(),
+        new int[] {8, 2}, 1, 3, 2, 6, 2);
+    DpoBenchmark.Result result = DpoBenchmark.run(settings);
+    System.out.println(result.report());
+    assertEquals(2, result.batches().size());
+    DpoBenchmark.BatchFigures eight = result.batches().get(0);
+    assertEquals(8, eight.batch());
+    assertEquals(8 * eight.stepsPerSecond(), eight.pairsPerSecond(), 1e-9);
+    assertTrue(result.peakGflopPerSecond() > 0 && eight.fractionOfPeak() > 0);
+    assertTrue(result.rssEarlyKb() > 0 && result.rssLateKb() > 0);
+    String[] lines = result.report().split("\n");
+    assertEquals(String.format(Locale.ROOT, "fraction of peak: %.2f", eight.fractionOfPeak()),
+        lines[lines.length - 1]);
+  }
+}
