@@ -60,9 +60,13 @@ public final class StoredUNet {
     }
   }
 
-  /** Builds the network a verified store entry describes and loads its parameters. */
+  /**
+   * Builds the network a verified store entry describes and loads its parameters. The model comes
+   * back frozen (for sampling and scoring); a trainer makes it trainable ({@code DpoTrainer} does).
+   */
   public static UNetDenoiser load(ModelStore.Stored stored) {
     UNetDenoiser model = UNetDenoiser.create(config(stored.manifest()), 0);
+    model.setTrainable(false);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(stored.file(PARAMETERS)))) {
       model.loadParameters(in);
       return model;
