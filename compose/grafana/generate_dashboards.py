@@ -127,8 +127,9 @@ def label_flow():
         unit="ops", description="Producer rates come from Micrometer's Kafka client binder (prefstream "
         "producers only; external clients are not seen here).")
     b.panel("Scored pairs /s", [
-        (rate("prefstream_scorer_pairs_scored_total"), "scored (scorer meter)"),
-        (rate("kafka_producer_topic_record_send_total", extra='topic="prefs.scored"'), "produced to prefs.scored")],
+        (rate("prefstream_scorer_records_out_total"), "scored pairs produced (committed)"),
+        (rate("prefstream_scorer_records_in_total"), "votes consumed (committed)"),
+        (rate("prefstream_scorer_transactions_aborted_total"), "aborted transactions")],
         unit="ops")
     b.panel("Routed pairs /s (stacked)", [
         (rate("prefstream_labeler_pairs_clean_total"), "clean"),
@@ -167,33 +168,43 @@ def training():
     b = Board("prefstream-training", "prefstream — training",
               "Continuous Diffusion-DPO: loss, implicit accuracy, reward margin, step time, throughput, "
               "replay buffer, published model version and consumer lag.")
+    by = "{{model}}"
     b.row("Objective")
-    b.panel("DPO loss", [(f"prefstream_trainer_loss{{{APP}}}", "{{application}}")], w=8)
-    b.panel("Implicit accuracy", [(f"prefstream_trainer_implicit_accuracy{{{APP}}}", "{{application}}")],
-            unit="percentunit", min_=0, max_=1, w=8, threshold_line=True,
-            thresholds=[{"color": "transparent", "value": None}, {"color": "red", "value": 0.5}],
-            description="Share of pairs whose implicit reward prefers the chosen image; the red line marks "
-            "chance (0.5).")
-    b.panel("Reward margin", [(f"prefstream_trainer_reward_margin{{{APP}}}", "{{application}}")], w=8)
+    b.panel("DPO loss (last step)", [(f"prefstream_trainer_loss{{{APP}}}", by)], w=8)
+    b.panel("Implicit accuracy", [
+        (f"prefstream_trainer_implicit_accuracy{{{APP}}}", "{{model}} last batch"),
+        (f"prefstream_trainer_holdout_accuracy{{{APP}}}", "{{model}} newest version on held-out pairs")],
+        unit="percentunit", min_=0, max_=1, w=8, threshold_line=True,
+        thresholds=[{"color": "transparent", "value": None}, {"color": "red", "value": 0.5}],
+        description="Share of pairs whose implicit reward prefers the chosen image (z > 0); the red line "
+        "marks chance (0.5).")
+    b.panel("Reward margin (mean z of the last batch)", [(f"prefstream_trainer_reward_margin{{{APP}}}", by)], w=8)
     b.row("Throughput")
     b.panel("Step time", [
-        (f"sum(rate(prefstream_trainer_step_seconds_sum{{{APP}}}[{RI}])) / "
-         f"sum(rate(prefstream_trainer_step_seconds_count{{{APP}}}[{RI}]))", "mean"),
-        (f"histogram_quantile(0.95, sum by (le) (rate(prefstream_trainer_step_seconds_bucket{{{APP}}}[{RI}])))",
-         "p95")], unit="s", w=8)
-    b.panel("Pairs trained /s", [(rate("prefstream_trainer_pairs_total"), "pairs/s"),
-                                 (rate("prefstream_trainer_step_seconds_count"), "steps/s")], unit="ops", w=8)
-    b.panel("Replay buffer", [(f"prefstream_trainer_replay_buffer_pairs{{{APP}}}", "pairs")], unit="short", w=8)
+        (f"sum by (model) (rate(prefstream_trainer_step_time_seconds_sum{{{APP}}}[{RI}])) / "
+         f"sum by (model) (rate(prefstream_trainer_step_time_seconds_count{{{APP}}}[{RI}]))", "{{model}} mean"),
+        (f"max by (model) (prefstream_trainer_step_time_seconds_max{{{APP}}})", "{{model}} max")], unit="s", w=8)
+    b.panel("Pairs /s", [
+        (rate("prefstream_trainer_pairs_trained_total", by="model"), "{{model}} trained"),
+        (f"prefstream_trainer_pairs_per_second{{{APP}}}", "{{model}} trained (trainer's own estimate)"),
+        (rate("prefstream_trainer_pairs_consumed_total", by="model, outcome"), "{{model}} consumed: {{outcome}}")],
+        unit="ops", w=8)
+    b.panel("Replay buffer and holdout", [
+        (f"prefstream_trainer_buffer_size{{{APP}}}", "{{model}} replay buffer"),
+        (f"prefstream_trainer_holdout_size{{{APP}}}", "{{model}} holdout")], unit="short", w=8)
     b.row("Versions and input")
-    b.panel("Published model version", [(f"max(prefstream_trainer_model_version{{{APP}}})", "version")],
-            kind="stat", unit="none", w=6)
-    b.panel("Model version over time", [(f"max(prefstream_trainer_model_version{{{APP}}})", "version")],
+    b.panel("Published model version", [(f"max by (model) (prefstream_trainer_published_version{{{APP}}})", by)],
+            kind="stat", unit="none", w=4)
+    b.panel("Optimizer steps", [(f"max by (model) (prefstream_trainer_step{{{APP}}})", by)],
+            kind="stat", unit="none", w=4)
+    b.panel("Model version over time", [(f"max by (model) (prefstream_trainer_published_version{{{APP}}})", by)],
             unit="none", w=6)
-    b.panel("Consumer lag (max per topic)", [
+    b.panel("Consumer lag", [
+        (f"prefstream_trainer_consumer_lag{{{APP}}}", "trainer {{model}} (feed topics)"),
         (f'max by (application, topic) (kafka_consumer_fetch_manager_records_lag_max{{{APP}, '
-         f'topic=~"prefs\\\\.(clean|relabeled|conflicting|model-versions)"}})', "{{application}} {{topic}}")],
-        unit="short", w=12, description="From Micrometer's Kafka client binder: the trainer reads prefs.clean "
-        "and prefs.relabeled, the relabeler prefs.conflicting and prefs.model-versions.")
+         f'topic=~"prefs\\\\.(clean|relabeled|conflicting|model-versions)"}})', "{{application}} {{topic}} (client)")],
+        unit="short", w=10, description="The trainer's own gauge (records on prefs.clean and prefs.relabeled not "
+        "yet consumed) and, from Micrometer's Kafka client binder, the max lag per topic of every reader.")
     return b.write(["training"])
 
 
@@ -210,6 +221,12 @@ def model_quality():
     b.panel("Per-anchor thresholds", [
         (f"avg by (anchor) (prefstream_relabeler_threshold{{{APP}}})", "t={{anchor}}")], w=24)
     b.row("Evaluation")
+    b.panel("Newest version: implicit accuracy on held-out human pairs", [
+        (f"prefstream_trainer_holdout_accuracy{{{APP}}}", "{{model}}")],
+        unit="percentunit", min_=0, max_=1, w=12, threshold_line=True,
+        thresholds=[{"color": "transparent", "value": None}, {"color": "red", "value": 0.5}])
+    b.panel("Published version", [(f"max by (model) (prefstream_trainer_published_version{{{APP}}})", "{{model}}")],
+            unit="none", w=12)
     b.panel("Win rate vs base model, per version", [
         (f'max by (version, metric) (prefstream_eval_win_rate{{{APP}}})', "v{{version}} {{metric}}")],
         unit="percentunit", min_=0, max_=1, w=14, threshold_line=True,
@@ -247,6 +264,28 @@ def jvm_kafka():
     b.panel("Producer errors and retries /s", [
         (rate("kafka_producer_record_error_total", by="application"), "{{application}} errors"),
         (rate("kafka_producer_record_retry_total", by="application"), "{{application}} retries")], unit="ops", w=12)
+    b.row("Scorer internals")
+    b.panel("Batch latency (decode to committed transaction)", [
+        (f"sum(rate(prefstream_scorer_batch_latency_seconds_sum{{{APP}}}[{RI}])) / "
+         f"sum(rate(prefstream_scorer_batch_latency_seconds_count{{{APP}}}[{RI}]))", "mean"),
+        (f"max(prefstream_scorer_batch_latency_seconds_max{{{APP}}})", "max"),
+        (f"sum(rate(prefstream_scorer_image_fetch_latency_seconds_sum{{{APP}}}[{RI}])) / "
+         f"sum(rate(prefstream_scorer_image_fetch_latency_seconds_count{{{APP}}}[{RI}]))", "image fetch, mean")],
+        unit="s", w=8)
+    b.panel("Per-scorer call latency (mean)", [
+        (f"sum by (scorer) (rate(prefstream_scorer_scoring_latency_seconds_sum{{{APP}}}[{RI}])) / "
+         f"sum by (scorer) (rate(prefstream_scorer_scoring_latency_seconds_count{{{APP}}}[{RI}]))", "{{scorer}}")],
+        unit="s", w=8)
+    b.panel("Images scored /s and cache hit ratio", [
+        (rate("prefstream_scorer_images_total", by="scorer"), "{{scorer}} images/s"),
+        (f"avg(prefstream_scorer_cache_hit_ratio{{{APP}}})", "cache hit ratio"),
+        (f"sum(rate(prefstream_scorer_batch_size_records_sum{{{APP}}}[{RI}])) / "
+         f"sum(rate(prefstream_scorer_batch_size_records_count{{{APP}}}[{RI}]))", "records per batch")],
+        w=8, extra={"fieldConfig": {"defaults": {"custom": {"drawStyle": "line", "lineWidth": 1, "fillOpacity": 5,
+            "showPoints": "never", "spanNulls": True}, "thresholds": {"mode": "absolute", "steps": [
+            {"color": "green", "value": None}]}}, "overrides": [
+            {"matcher": {"id": "byName", "options": "cache hit ratio"}, "properties": [
+                {"id": "unit", "value": "percentunit"}, {"id": "custom.axisPlacement", "value": "right"}]}]}})
     b.row("Kafka Streams (labeler)")
     b.panel("Stream thread process rate", [
         (f"sum by (application) (kafka_stream_thread_process_rate{{{APP}}})", "{{application}}")], unit="ops", w=8)
