@@ -18,12 +18,15 @@ import java.util.Map;
 
 /**
  * The one convention for built-in UNet files in the model store, shared by every writer (pretraining,
- * the trainer) and reader (trainer, pair generator, relabeler, evaluation): the parameters in
- * {@value #PARAMETERS}, the architecture in the manifest's config under {@code unet.*} keys. Loading
- * goes through {@link ModelStore}, which has verified every digest before this reads a byte.
+ * the trainer) and reader (trainer, pair generator, relabeler, evaluation): the policy parameters in
+ * {@value #PARAMETERS}, the frozen reference it was trained against in {@value #REFERENCE} (so the
+ * implicit classifier is rebuilt exactly, even after soft reference updates; a base model has none),
+ * the architecture in the manifest's config under {@code unet.*} keys. Loading goes through
+ * {@link ModelStore}, which has verified every digest before this reads a byte.
  */
 public final class StoredUNet {
-  public static final String PARAMETERS = "parameters.bin";
+  public static final String PARAMETERS = "policy.params";
+  public static final String REFERENCE = "reference.params";
   public static final String DEFAULT_MODEL = "unet";
 
   private StoredUNet() {}
@@ -31,12 +34,12 @@ public final class StoredUNet {
   /** The architecture as manifest config entries. */
   public static Map<String, String> configEntries(UNetConfig c) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("unet.imageSize", String.valueOf(c.imageSize()));
-    m.put("unet.baseChannels", String.valueOf(c.baseChannels()));
+    m.put("unet.image-size", String.valueOf(c.imageSize()));
+    m.put("unet.base-channels", String.valueOf(c.baseChannels()));
     m.put("unet.groups", String.valueOf(c.groups()));
-    m.put("unet.wordDim", String.valueOf(c.wordDim()));
-    m.put("unet.maxTokens", String.valueOf(c.maxTokens()));
-    m.put("unet.vocabulary", String.join(" ", c.vocabulary()));
+    m.put("unet.word-dim", String.valueOf(c.wordDim()));
+    m.put("unet.max-tokens", String.valueOf(c.maxTokens()));
+    m.put("unet.vocabulary", String.join(",", c.vocabulary()));
     return m;
   }
 
@@ -44,9 +47,9 @@ public final class StoredUNet {
   public static UNetConfig config(Manifest m) {
     Map<String, String> c = m.config();
     try {
-      return new UNetConfig(Integer.parseInt(c.get("unet.imageSize")), Integer.parseInt(c.get("unet.baseChannels")),
-          Integer.parseInt(c.get("unet.groups")), Integer.parseInt(c.get("unet.wordDim")),
-          Arrays.asList(c.get("unet.vocabulary").split(" ")), Integer.parseInt(c.get("unet.maxTokens")));
+      return new UNetConfig(Integer.parseInt(c.get("unet.image-size")), Integer.parseInt(c.get("unet.base-channels")),
+          Integer.parseInt(c.get("unet.groups")), Integer.parseInt(c.get("unet.word-dim")),
+          Arrays.asList(c.get("unet.vocabulary").split(",")), Integer.parseInt(c.get("unet.max-tokens")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("manifest of " + m.model() + " v" + m.version()
           + " lacks a valid unet.* architecture: " + e.getMessage(), e);
@@ -65,9 +68,13 @@ public final class StoredUNet {
    * back frozen (for sampling and scoring); a trainer makes it trainable ({@code DpoTrainer} does).
    */
   public static UNetDenoiser load(ModelStore.Stored stored) {
+    return load(stored, PARAMETERS);
+  }
+
+  private static UNetDenoiser load(ModelStore.Stored stored, String file) {
     UNetDenoiser model = UNetDenoiser.create(config(stored.manifest()), 0);
     model.setTrainable(false);
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(stored.file(PARAMETERS)))) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(stored.file(file)))) {
       model.loadParameters(in);
       return model;
     } catch (IOException e) {
