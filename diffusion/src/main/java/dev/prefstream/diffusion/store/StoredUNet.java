@@ -56,15 +56,35 @@ public final class StoredUNet {
     }
   }
 
-  /** Writes the parameters into a model-store staging directory (for publishVersion / saveCheckpoint). */
+  /** Writes the policy parameters into a model-store staging directory (for publishVersion / saveCheckpoint). */
   public static void writeParameters(UNetDenoiser model, Path dir) throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(PARAMETERS)))) {
+    write(model, dir.resolve(PARAMETERS));
+  }
+
+  /** Writes the reference parameters beside the policy's. */
+  public static void writeReference(UNetDenoiser reference, Path dir) throws IOException {
+    write(reference, dir.resolve(REFERENCE));
+  }
+
+  private static void write(UNetDenoiser model, Path file) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
       model.saveParameters(out);
     }
   }
 
   /**
-   * Builds the network a verified store entry describes and loads its parameters. The model comes
+   * The reference a version was trained against: its own {@value #REFERENCE} file, or, for an
+   * entry without one, the policy of the version its manifest names as reference.
+   */
+  public static UNetDenoiser loadReference(ModelStore store, ModelStore.Stored stored) {
+    if (stored.manifest().files().containsKey(REFERENCE)) {
+      return load(stored, REFERENCE);
+    }
+    return load(store.version(stored.manifest().model(), stored.manifest().referenceVersion()));
+  }
+
+  /**
+   * Builds the network a verified store entry describes and loads its policy parameters. The model comes
    * back frozen (for sampling and scoring); a trainer makes it trainable ({@code DpoTrainer} does).
    */
   public static UNetDenoiser load(ModelStore.Stored stored) {
