@@ -17,14 +17,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Turns feed records into replay-buffer entries: decodes the {@code LabeledPair}, resolves its
+ * Turns feed records into replay-buffer entries: decodes the {@code LabeledPair} (a tombstone removes
+ * the pair), resolves its
  * {@link TrainingLabel}, loads both images through the {@link ImageStore} (root confinement, size and
  * digest checks) and stores the pair, held out or not. A record that cannot be used (undecodable, a
  * bad or missing image, an image of the wrong size) becomes a dead letter with its reason and the
- * loop goes on; a pair whose latest label gives nothing to learn is removed from the buffer.
+ * loop goes on; a record re-read while rebuilding the buffer after a restart was dead-lettered
+ * before the checkpoint and is only counted. A pair whose latest label gives nothing to learn is
+ * removed from the buffer.
  */
 final class PairIngest {
   static final String WRONG_IMAGE_SIZE = "wrong-image-size";
@@ -56,15 +58,23 @@ final class PairIngest {
     this.metrics = metrics;
   }
 
-  void accept(ConsumerRecord<byte[], byte[]> raw) {
-    Feed feed = feedsByTopic.get(raw.topic());
-    Decoded<String, LabeledPair> decoded = Decoded.decode(raw, topics.get(feed), deadLetters);
-    if (!decoded.ok()) {
-      deadLetter(decoded.deadLetter());
+  /** Ingests one record; {@code replayed} when it lies before the offsets of the checkpoint resumed from. */
+  void accept(ConsumerRecord<byte[], byte[]> raw, boolean replayed) {
+    Topic<String, LabeledPair> topic = topics.get(feedsByTopic.get(raw.topic()));
+    LabeledPair pair;
+    try {
+      pair = topic.valueSerde().deserializer().deserialize(raw.topic(), raw.value());
+      if (pair == null) {
+        // a tombstone on a compacted feed: the pair is gone
+        buffer.remove(topic.keySerde().deserializer().deserialize(raw.topic(), raw.key()));
+        metrics.consumed("deleted");
+        return;
+      }
+    } catch (RuntimeException e) {
+      reject(raw, Decoded.UNDECODABLE, e.getMessage(), replayed);
       return;
     }
-    LabeledPair pair = decoded.value();
-    Optional<TrainingLabel> label = TrainingLabel.resolve(pair, feed, config.labelPolicy(), bands);
+    Optional<TrainingLabel> label = TrainingLabel.resolve(pair, feedsByTopic.get(raw.topic()), config.labelPolicy(), bands);
     if (label.isEmpty()) {
       buffer.remove(pair.getPairId());
       metrics.consumed("unlabelled");
@@ -79,9 +89,9 @@ final class PairIngest {
       buffer.put(new TrainingPair(pair.getPairId(), preference, label.get().bands()), pair.getHoldout());
       metrics.consumed(pair.getHoldout() ? "holdout" : "buffered");
     } catch (ImageException e) {
-      deadLetter(deadLetters.of(raw, e.reason().code(), e.getMessage()));
+      reject(raw, e.reason().code(), e.getMessage(), replayed);
     } catch (WrongSize e) {
-      deadLetter(deadLetters.of(raw, WRONG_IMAGE_SIZE, e.getMessage()));
+      reject(raw, WRONG_IMAGE_SIZE, e.getMessage(), replayed);
     }
   }
 
@@ -94,8 +104,10 @@ final class PairIngest {
     return image;
   }
 
-  private void deadLetter(ProducerRecord<byte[], DeadLetter> letter) {
-    deadLetters.send(deadLetterProducer, letter);
+  private void reject(ConsumerRecord<byte[], byte[]> raw, String reason, String message, boolean replayed) {
+    if (!replayed) {
+      deadLetters.send(deadLetterProducer, deadLetters.of(raw, reason, message));
+    }
     metrics.consumed("dead-letter");
   }
 

@@ -128,8 +128,9 @@ final class TrainerLoop implements AutoCloseable {
       while (running.get() && state != State.FINISHED) {
         boolean training = state == State.TRAINING && buffer.size() > 0;
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(training ? Duration.ZERO : IDLE_POLL)) {
-          ingest.accept(record);
-          consumed.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+          TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+          ingest.accept(record, record.offset() < rebuildTargets.getOrDefault(tp, 0L));
+          consumed.put(tp, record.offset() + 1);
           pairsConsumed++;
         }
         advanceState();

@@ -90,7 +90,7 @@ public final class TrainerService implements Service {
         opened.checkpointOnExit();
       }
       status = opened.status().with(opened.status().state() == State.FINISHED ? State.FINISHED : State.STOPPED);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       failed = true;
       status = status.with(State.FAILED);
       LOG.error("trainer {} failed", config.model(), e);

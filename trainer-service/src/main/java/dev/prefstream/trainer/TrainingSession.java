@@ -1,5 +1,7 @@
 package dev.prefstream.trainer;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.Rng;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * the model store. {@link #open} resumes from the newest checkpoint, else starts from the newest
  * published version, else from a fresh seeded UNet. Versions take the next number the store has not
  * used; checkpoints hold both networks, the optimizer, the generators and the consumed offsets. Not
- * thread-safe: the trainer loop owns it.
+ * thread-safe: open it and use it on the trainer loop's thread.
  */
 final class TrainingSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
@@ -78,6 +80,11 @@ final class TrainingSession implements AutoCloseable {
 
   /** Resumes or starts training of {@code config.model()}; says in the log where the policy came from. */
   static TrainingSession open(TrainerConfig config, ModelStore store) {
+    // libtorch's grad mode is per thread and DJL turns it off only in the thread that loaded the
+    // engine; in any other thread in-place parameter writes (loading, reference updates) would fail
+    // and reference forward passes would build graphs. Gradients are enabled by DpoTrainer's collector.
+    Engine.getEngine("PyTorch");
+    JniUtils.setGradMode(false);
     String model = config.model();
     Optional<ModelStore.Stored> checkpoint = store.latestCheckpoint(model);
     if (checkpoint.isPresent()) {

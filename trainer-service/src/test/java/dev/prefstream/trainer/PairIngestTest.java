@@ -61,7 +61,8 @@ class PairIngestTest {
   }
 
   private void send(byte[] value) {
-    ingest.accept(new ConsumerRecord<>(topics.clean().name(), 0, offset++, "k".getBytes(StandardCharsets.UTF_8), value));
+    ingest.accept(new ConsumerRecord<>(topics.clean().name(), 0, offset++, "k".getBytes(StandardCharsets.UTF_8), value),
+        false);
   }
 
   @Test
@@ -76,6 +77,10 @@ class PairIngestTest {
     assertEquals(0, buffer.size(), "the latest label is a tie: the pair leaves the buffer");
     send(Pairs.labeled(images, a, b, Side.B, Side.B, true));
     assertEquals(1, buffer.holdoutSize());
+    LabeledPair held = Pairs.labeled(images, a, b, Side.B, Side.B, true);
+    ingest.accept(new ConsumerRecord<>(topics.clean().name(), 0, offset++,
+        held.getPairId().getBytes(StandardCharsets.UTF_8), null), false);
+    assertEquals(0, buffer.holdoutSize(), "a tombstone deletes the pair");
     assertTrue(dlq.history().isEmpty());
   }
 
@@ -95,5 +100,8 @@ class PairIngestTest {
     assertEquals(List.of("undecodable", "bad-digest", "outside-root", PairIngest.WRONG_IMAGE_SIZE), reasons);
     assertEquals(2L, dlq.history().get(2).value().getOffset(), "provenance: the source offset");
     assertEquals(1, buffer.size(), "the loop went on to the good pair");
+    ingest.accept(new ConsumerRecord<>(topics.clean().name(), 0, 0, null, "not avro".getBytes(StandardCharsets.UTF_8)),
+        true);
+    assertEquals(4, dlq.history().size(), "a record re-read while rebuilding was dead-lettered before");
   }
 }
