@@ -48,10 +48,14 @@ public final class DpoBenchmark {
   public record BatchFigures(int batch, double medianStepMillis, double stepsPerSecond,
       double pairsPerSecond, double gflopPerSecond, double fractionOfPeak) {}
 
-  /** The whole measurement. RSS values are in kB, taken after steps rssEarlyStep and rssLateStep. */
+  /**
+   * The whole measurement. Memory in kB after steps rssEarlyStep and rssLateStep of batch 8: the
+   * process RSS and the Java heap committed at that moment (RSS minus heap is the native part; the
+   * heap alone grows with garbage until the collector settles, so compare the native part).
+   */
   public record Result(long parameters, double stepGflopPerPair, double peakGflopPerSecond,
-      List<BatchFigures> batches, int rssEarlyStep, long rssEarlyKb, int rssLateStep,
-      long rssLateKb) {
+      List<BatchFigures> batches, int rssEarlyStep, long rssEarlyKb, long heapEarlyKb,
+      int rssLateStep, long rssLateKb, long heapLateKb) {
 
     /** A readable report whose last line is {@code fraction of peak: X.XX} for batch 8 (or the first). */
     public String report() {
@@ -64,8 +68,9 @@ public final class DpoBenchmark {
             + "%.1f pairs/s, %.1f GFLOP/s (%.2f of peak)%n", b.batch(), b.medianStepMillis(),
             b.stepsPerSecond(), b.pairsPerSecond(), b.gflopPerSecond(), b.fractionOfPeak()));
       }
-      out.append(String.format(Locale.ROOT, "RSS: %d MB after step %d, %d MB after step %d%n",
-          rssEarlyKb / 1024, rssEarlyStep, rssLateKb / 1024, rssLateStep));
+      out.append(String.format(Locale.ROOT, "RSS after step %d: %d MB (Java heap committed %d MB); "
+          + "after step %d: %d MB (heap %d MB)%n", rssEarlyStep, rssEarlyKb / 1024,
+          heapEarlyKb / 1024, rssLateStep, rssLateKb / 1024, heapLateKb / 1024));
       BatchFigures headline = batches.stream().filter(b -> b.batch() == 8).findFirst()
           .orElse(batches.get(0));
       out.append(String.format(Locale.ROOT, "fraction of peak: %.2f", headline.fractionOfPeak()));
@@ -83,7 +88,7 @@ public final class DpoBenchmark {
     double peak = convolutionPeakGflops(settings.peakIterations());
     NoiseSchedule schedule = NoiseSchedule.ddpm();
     List<BatchFigures> figures = new ArrayList<>();
-    long[] rss = new long[2];
+    long[] memory = new long[4];
     try (UNetDenoiser policy = UNetDenoiser.create(settings.model(), 1);
         UNetDenoiser reference = policy.copy();
         DpoTrainer trainer = new DpoTrainer(policy, reference, schedule, DpoConfig.defaults(), 1)) {
@@ -104,10 +109,12 @@ public final class DpoBenchmark {
             millis[timed] = stepMillis;
           }
           if (i == 0 && step == settings.rssEarlyStep()) {
-            rss[0] = residentKb();
+            memory[0] = residentKb();
+            memory[1] = Runtime.getRuntime().totalMemory() / 1024;
           }
           if (i == 0 && step == settings.rssLateStep()) {
-            rss[1] = residentKb();
+            memory[2] = residentKb();
+            memory[3] = Runtime.getRuntime().totalMemory() / 1024;
           }
         }
         double median = median(millis);
@@ -116,7 +123,7 @@ public final class DpoBenchmark {
             gflops / peak));
       }
       return new Result(policy.parameterCount(), gflopPerPair, peak, figures,
-          settings.rssEarlyStep(), rss[0], settings.rssLateStep(), rss[1]);
+          settings.rssEarlyStep(), memory[0], memory[1], settings.rssLateStep(), memory[2], memory[3]);
     }
   }
 
