@@ -123,6 +123,10 @@ final class TrainerLoop implements AutoCloseable {
     }
     metrics.published(session.lastVersion(), null);
     state = rebuildTargets.isEmpty() ? State.WAITING_FOR_PAIRS : State.REBUILDING;
+    if (config.maxSteps() > 0 && session.step() >= config.maxSteps()) {
+      LOG.info("step {} has reached trainer.max-steps = {}: nothing to train", session.step(), config.maxSteps());
+      state = State.FINISHED;
+    }
     progressAt = System.nanoTime();
     try {
       while (running.get() && state != State.FINISHED) {

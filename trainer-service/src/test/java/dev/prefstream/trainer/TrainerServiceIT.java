@@ -197,4 +197,33 @@ class TrainerServiceIT {
       assertEquals(1, deadLetters.size(), "the restart re-read the bad record without dead-lettering it again");
     }
   }
+
+  @Test
+  void startsFromThePublishedBaseVersionAndStopsAtMaxStepsWithAFinalVersion() throws Exception {
+    PrefstreamConfig config = config().with(Map.of("trainer.max-steps", "5", "trainer.steps-per-version", "100",
+        "trainer.reference", "per-version:1"));
+    Topics topics = KafkaBroker.freshTopics(config);
+    TrainerConfig trainerConfig = TrainerConfig.from(config);
+    ModelStore store = new ModelStore(trainerConfig.modelStoreRoot());
+    ImageStore images = new ImageStore(trainerConfig.images());
+    try (TrainingSession base = TrainingSession.open(trainerConfig, store)) {
+      base.publishVersion(Map.of(), Map.of()); // v0, as a pretraining command would publish it
+    }
+    try (KafkaClients clients = new KafkaClients(config, new SimpleMeterRegistry());
+        KafkaProducer<String, LabeledPair> producer = clients.producerFor("it-pairs", topics.clean());
+        TrainerService trainer = new TrainerService(trainerConfig, clients, store, images)) {
+      sendPairs(producer, topics.clean(), images, 0, 10);
+      trainer.start();
+      assertTrue(trainer.awaitTermination(WAIT), "stops by itself at max steps: " + trainer.status());
+      assertEquals(TrainerStatus.State.FINISHED, trainer.status().state());
+      assertTrue(trainer.isLive());
+      Manifest v1 = store.version(MODEL, 1).manifest();
+      assertEquals(5, v1.step());
+      assertEquals(0, v1.parent());
+      assertEquals(0, v1.referenceVersion(), "trained against the base; per-version:1 replaces the reference after v1");
+      assertEquals(List.of(0, 1), store.versions(MODEL));
+      assertEquals(5, store.latestCheckpoint(MODEL).orElseThrow().manifest().step());
+      assertEquals(1, store.latestCheckpoint(MODEL).orElseThrow().manifest().referenceVersion());
+    }
+  }
 }
