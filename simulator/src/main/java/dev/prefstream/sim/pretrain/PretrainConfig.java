@@ -1,0 +1,79 @@
+package dev.prefstream.sim.pretrain;
+
+import dev.prefstream.core.config.PrefstreamConfig;
+import dev.prefstream.diffusion.model.UNetConfig;
+import dev.prefstream.sim.world.Prompt;
+import dev.prefstream.sim.world.PromptSplit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Settings of base-model pretraining. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
+ * {@code pretrain.steps} [3000], {@code pretrain.batch-size} [32], {@code pretrain.lr} [5e-4],
+ * {@code pretrain.caption-dropout} [0.1], {@code pretrain.seed} [20240601] and {@code pretrain.model}
+ * [unet]; the architecture is the diffusion module's default over {@link Prompt#vocabulary()}, the
+ * training prompts are {@link PromptSplit#standard()}'s and the defects {@link DefectMix#standard()}.
+ *
+ * @param model the model name in the store
+ * @param unet the architecture
+ * @param steps optimizer steps
+ * @param batchSize images per step
+ * @param learningRate AdamW's constant learning rate
+ * @param captionDropout probability that a sample is trained with the null prompt (for guidance)
+ * @param seed seeds the initial weights, the training data and the trainer's noise
+ * @param defects the deliberate defects of the training set
+ * @param split whose training prompts are drawn
+ */
+public record PretrainConfig(String model, UNetConfig unet, int steps, int batchSize, float learningRate,
+    double captionDropout, long seed, DefectMix defects, PromptSplit split) {
+
+  public static final int DEFAULT_STEPS = 3000;
+  public static final long DEFAULT_SEED = 20240601L;
+
+  public PretrainConfig {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(unet, "unet");
+    Objects.requireNonNull(defects, "defects");
+    Objects.requireNonNull(split, "split");
+    if (steps <= 0 || batchSize <= 0 || !(learningRate > 0) || !(captionDropout >= 0 && captionDropout < 1)) {
+      throw new IllegalArgumentException("need steps > 0, batch size > 0, lr > 0, caption dropout in [0, 1)");
+    }
+  }
+
+  /** The project's base-model settings. */
+  public static PretrainConfig defaults() {
+    return from(PrefstreamConfig.empty());
+  }
+
+  /** The settings of the {@code pretrain.*} keys over the defaults. */
+  public static PretrainConfig from(PrefstreamConfig c) {
+    return new PretrainConfig(c.string("pretrain.model", "unet"), UNetConfig.defaults(Prompt.vocabulary()),
+        c.integer("pretrain.steps", DEFAULT_STEPS), c.integer("pretrain.batch-size", 32),
+        (float) c.number("pretrain.lr", 5e-4), c.number("pretrain.caption-dropout", 0.1),
+        c.longValue("pretrain.seed", DEFAULT_SEED), DefectMix.standard(), PromptSplit.standard());
+  }
+
+  /** These settings with another architecture (tests use a tiny one). */
+  public PretrainConfig withUNet(UNetConfig other) {
+    return new PretrainConfig(model, other, steps, batchSize, learningRate, captionDropout, seed, defects, split);
+  }
+
+  /** These settings with another step count and batch size. */
+  public PretrainConfig withSteps(int newSteps, int newBatchSize) {
+    return new PretrainConfig(model, unet, newSteps, newBatchSize, learningRate, captionDropout, seed, defects, split);
+  }
+
+  /** The settings as recorded in the manifest ({@code pretrain.*} keys). */
+  public Map<String, String> describe() {
+    Map<String, String> m = new TreeMap<>();
+    m.put("pretrain.steps", String.valueOf(steps));
+    m.put("pretrain.batch-size", String.valueOf(batchSize));
+    m.put("pretrain.lr", String.valueOf(learningRate));
+    m.put("pretrain.caption-dropout", String.valueOf(captionDropout));
+    m.put("pretrain.seed", String.valueOf(seed));
+    m.put("pretrain.defects", defects.toString());
+    m.put("pretrain.held-out-combinations", String.valueOf(split.heldOutCombinations().size()));
+    return m;
+  }
+}

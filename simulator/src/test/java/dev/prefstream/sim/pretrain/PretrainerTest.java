@@ -1,0 +1,54 @@
+package dev.prefstream.sim.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prefstream.core.model.Manifest;
+import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.diffusion.model.UNetDenoiser;
+import dev.prefstream.schemas.PairIds;
+import dev.prefstream.sim.world.Prompt;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PretrainerTest {
+
+  @Test
+  void pretrainingLowersTheDenoisingLossAndPublishesAVerifiedVersionZero(@TempDir Path dir) throws Exception {
+    ModelStore store = new ModelStore(dir);
+    PretrainResult result = TinyModels.publishBase(store, 60);
+
+    assertEquals(60, result.steps());
+    assertTrue(result.probeLossAfter() < 0.7 * result.probeLossBefore(),
+        "probe loss " + result.probeLossBefore() + " -> " + result.probeLossAfter());
+    assertTrue(result.finalLoss() < result.firstLoss(), result.firstLoss() + " -> " + result.finalLoss());
+
+    ModelStore.Stored v0 = store.version("unet", 0);
+    Manifest m = v0.manifest();
+    assertEquals(0, m.version());
+    assertNull(m.parent());
+    assertEquals("half", m.betaConvention());
+    assertEquals(String.join(",", Prompt.vocabulary()), m.config().get("unet.vocabulary"));
+    assertEquals("16", m.config().get("unet.image-size"));
+    assertEquals(result.finalLoss(), m.metrics().get("final_loss"), 1e-12);
+    String digest = PairIds.sha256Hex(Files.readAllBytes(v0.file(UNetFiles.PARAMETERS)));
+    assertEquals(m.files().get(UNetFiles.PARAMETERS), digest);
+    try (UNetDenoiser loaded = UNetFiles.load(v0)) {
+      assertEquals(TinyModels.unet(), loaded.config());
+    }
+  }
+
+  @Test
+  void theDefectMixDrawsEachDefectAtRoughlyItsShare() {
+    DefectiveRenders renders = new DefectiveRenders(Prompt.all(), DefectMix.standard(),
+        new dev.prefstream.sim.world.Renderer(8, 8), 3);
+    renders.next(4000);
+    var counts = renders.counts();
+    assertEquals(0.25, counts.get(DefectMix.Kind.WRONG_COLOR) / 4000.0, 0.03);
+    assertEquals(0.10, counts.get(DefectMix.Kind.WRONG_BACKGROUND) / 4000.0, 0.02);
+    assertEquals(0.10, counts.get(DefectMix.Kind.IDEAL) / 4000.0, 0.02);
+  }
+}
