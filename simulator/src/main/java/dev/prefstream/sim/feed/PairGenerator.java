@@ -1,0 +1,185 @@
+package dev.prefstream.sim.feed;
+
+import dev.prefstream.avro.Choice;
+import dev.prefstream.avro.ImageRef;
+import dev.prefstream.avro.PreferenceVote;
+import dev.prefstream.core.image.ImageStore;
+import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.diffusion.model.UNetDenoiser;
+import dev.prefstream.diffusion.sampling.DdimSampler;
+import dev.prefstream.diffusion.sampling.NoiseSchedule;
+import dev.prefstream.schemas.PairIds;
+import dev.prefstream.sim.pretrain.UNetFiles;
+import dev.prefstream.sim.world.Dimensions;
+import dev.prefstream.sim.world.Oracle;
+import dev.prefstream.sim.world.Prompt;
+import dev.prefstream.sim.world.SimulatedVote;
+import dev.prefstream.sim.world.VoterPopulation;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Generates preference pairs the way a product would: for a prompt, two images from the current model
+ * version with two seeds, stored in the {@link ImageStore}, then voted on by distinct simulated users.
+ * Each vote carries the simulator's truth in its attributes ({@value #TRUE_PREFERENCE}, {@value #ORACLE_A},
+ * {@value #ORACLE_B}, {@value #MODEL_VERSION}). The model comes from the {@link ModelStore}, digests
+ * verified, and can be swapped for a newer version between batches.
+ *
+ * <p>Not thread-safe: it holds one model and one sampler; use one generator per thread.
+ */
+public final class PairGenerator implements AutoCloseable {
+  /** The population's probability of preferring A, per the oracle's dimensions. */
+  public static final String TRUE_PREFERENCE = "sim.truePreferenceA";
+  /** The oracle's overall score of image A. */
+  public static final String ORACLE_A = "sim.oracleA";
+  /** The oracle's overall score of image B. */
+  public static final String ORACLE_B = "sim.oracleB";
+  /** The model version that sampled the pair. */
+  public static final String MODEL_VERSION = "sim.modelVersion";
+  /** The source of the simulator's votes. */
+  public static final String SOURCE = "simulator";
+
+  private final FeederConfig config;
+  private final ModelStore models;
+  private final ImageStore images;
+  private final VoterPopulation population;
+  private final List<Prompt> prompts;
+  private final Oracle oracle = Oracle.equalWeights();
+  private final DdimSampler sampler;
+  private final SplittableRandom rng;
+  private final Clock clock;
+  private UNetDenoiser model;
+  private int modelVersion = -1;
+
+  /** Loads the latest version of {@link FeederConfig#model()}; fails when the store has none or it does not verify. */
+  public PairGenerator(FeederConfig config, ModelStore models, ImageStore images, Clock clock) {
+    this.config = config;
+    this.models = models;
+    this.images = images;
+    this.clock = clock;
+    this.population = VoterPopulation.sample(config.population(), config.populationSeed());
+    this.prompts = config.prompts().prompts();
+    this.sampler = new DdimSampler(NoiseSchedule.ddpm(), config.ddimSteps());
+    this.rng = new SplittableRandom(config.seed());
+    int latest = models.latestVersion(config.model()).orElseThrow(() -> new IllegalStateException(
+        "the model store " + models.root() + " holds no version of '" + config.model() + "'"));
+    useVersion(latest);
+  }
+
+  /** The version the next pairs are sampled with. */
+  public int modelVersion() {
+    return modelVersion;
+  }
+
+  /** The simulated users. */
+  public VoterPopulation population() {
+    return population;
+  }
+
+  /**
+   * Switches to {@code version} after verifying its files; keeps the current model if that fails.
+   * Returns whether the model changed (a version not newer than the current one is ignored).
+   */
+  public boolean useVersion(int version) {
+    if (version <= modelVersion) {
+      return false;
+    }
+    UNetDenoiser loaded = UNetFiles.load(models.version(config.model(), version));
+    if (model != null) {
+      model.close();
+    }
+    model = loaded;
+    modelVersion = version;
+    return true;
+  }
+
+  /**
+   * Samples {@code pairs} pairs in one batch and has each voted on. A pair whose two images came out
+   * pixel-identical (no preference to express) is dropped, so fewer pairs may come back.
+   */
+  public List<GeneratedPair> generate(int pairs) {
+    List<Prompt> chosen = new ArrayList<>(pairs);
+    List<String> texts = new ArrayList<>(2 * pairs);
+    long[] seeds = new long[2 * pairs];
+    for (int i = 0; i < pairs; i++) {
+      Prompt p = prompts.get(rng.nextInt(prompts.size()));
+      chosen.add(p);
+      texts.add(p.text());
+      texts.add(p.text());
+      seeds[2 * i] = rng.nextLong();
+      seeds[2 * i + 1] = rng.nextLong();
+    }
+    List<RgbImage> sampled = sampler.sample(model, texts, seeds, config.guidanceScale());
+    List<GeneratedPair> out = new ArrayList<>(pairs);
+    for (int i = 0; i < pairs; i++) {
+      RgbImage a = sampled.get(2 * i);
+      RgbImage b = sampled.get(2 * i + 1);
+      ImageRef refA = images.put(a);
+      ImageRef refB = images.put(b);
+      if (!refA.getSha256().equals(refB.getSha256())) {
+        out.add(vote(chosen.get(i), refA, oracle.measure(chosen.get(i), a), refB, oracle.measure(chosen.get(i), b)));
+      }
+    }
+    return out;
+  }
+
+  private GeneratedPair vote(Prompt prompt, ImageRef a, Dimensions da, ImageRef b, Dimensions db) {
+    String text = prompt.text();
+    String pairId = PairIds.pairId(text, a.getSha256(), b.getSha256());
+    double truth = population.truePreference(da, db);
+    Map<String, String> attributes = Map.of(
+        TRUE_PREFERENCE, format(truth),
+        ORACLE_A, format(oracle.overall(da)),
+        ORACLE_B, format(oracle.overall(db)),
+        MODEL_VERSION, String.valueOf(modelVersion));
+    List<PreferenceVote> votes = new ArrayList<>();
+    int disagreeing = 0;
+    for (int user : distinctUsers(config.votesPerPair())) {
+      SimulatedVote v = population.vote(user, da, db, rng);
+      disagreeing += v.disagreesWithTruth() ? 1 : 0;
+      votes.add(PreferenceVote.newBuilder()
+          .setVoteId("sim-" + pairId + "-" + v.userId())
+          .setPairId(pairId)
+          .setPrompt(text)
+          .setImageA(a)
+          .setImageB(b)
+          .setChoice(Choice.valueOf(v.choice().name()))
+          .setUserId(v.userId())
+          .setTimestamp(clock.instant())
+          .setSource(SOURCE)
+          .setAttributes(attributes)
+          .build());
+    }
+    return new GeneratedPair(pairId, prompt, a, b, da, db, truth, modelVersion, votes, disagreeing);
+  }
+
+  /** {@code k} distinct user indices, uniformly (a partial Fisher-Yates shuffle). */
+  private int[] distinctUsers(int k) {
+    int[] users = IntStream.range(0, population.size()).toArray();
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(users.length - i);
+      int t = users[i];
+      users[i] = users[j];
+      users[j] = t;
+    }
+    return java.util.Arrays.copyOf(users, k);
+  }
+
+  private static String format(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  @Override
+  public void close() {
+    if (model != null) {
+      model.close();
+      model = null;
+    }
+  }
+}
