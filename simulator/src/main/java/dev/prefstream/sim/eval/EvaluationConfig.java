@@ -1,0 +1,71 @@
+package dev.prefstream.sim.eval;
+
+import dev.prefstream.core.config.PrefstreamConfig;
+import dev.prefstream.scorer.ScorerRegistry;
+import dev.prefstream.sim.world.Prompt;
+import dev.prefstream.sim.world.PromptSplit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an evaluation compares on. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
+ * {@code eval.prompts} [0 = every held-out prompt of {@link PromptSplit#standard()}; N = a fixed
+ * spread of N of them], {@code eval.seeds} [2 seeds per prompt: 0, 1, ...], {@code eval.bootstrap}
+ * [1000 resamples], {@code eval.bootstrap-seed} [12345], {@code eval.batch} [32 images per sampling
+ * batch] and {@code eval.scorers} [the built-in scorers].
+ *
+ * @param prompts the evaluation prompts
+ * @param seeds the seeds every prompt is generated with (the same for candidate and base)
+ * @param scorerSpecs scorer specs for {@link ScorerRegistry#fromSpecs}, possibly empty
+ * @param bootstrapResamples resamples of the prompts for the confidence intervals
+ * @param bootstrapSeed the resampling seed
+ * @param batchSize images per generation call
+ * @param keepImages whether the result carries the generated images
+ */
+public record EvaluationConfig(List<Prompt> prompts, List<Long> seeds, List<String> scorerSpecs,
+    int bootstrapResamples, long bootstrapSeed, int batchSize, boolean keepImages) {
+
+  public EvaluationConfig {
+    prompts = List.copyOf(prompts);
+    seeds = List.copyOf(seeds);
+    scorerSpecs = List.copyOf(scorerSpecs);
+    if (prompts.isEmpty() || seeds.isEmpty() || bootstrapResamples <= 0 || batchSize <= 0) {
+      throw new IllegalArgumentException("need prompts, seeds, bootstrap resamples > 0 and batch size > 0");
+    }
+  }
+
+  public static EvaluationConfig defaults() {
+    return from(PrefstreamConfig.empty());
+  }
+
+  public static EvaluationConfig from(PrefstreamConfig c) {
+    List<Long> seeds = new ArrayList<>();
+    for (long s = 0; s < c.integer("eval.seeds", 2); s++) {
+      seeds.add(s);
+    }
+    return new EvaluationConfig(heldOut(c.integer("eval.prompts", 0)), seeds,
+        c.list("eval.scorers", ScorerRegistry.BUILTIN_KINDS), c.integer("eval.bootstrap", 1000),
+        c.longValue("eval.bootstrap-seed", 12345), c.integer("eval.batch", 32), false);
+  }
+
+  /**
+   * {@code count} held-out prompts of the standard split spread evenly over its list (every k-th), or
+   * all of them when {@code count} is 0 or more than there are.
+   */
+  public static List<Prompt> heldOut(int count) {
+    List<Prompt> all = PromptSplit.standard().heldOut();
+    if (count <= 0 || count >= all.size()) {
+      return all;
+    }
+    List<Prompt> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(all.get((int) ((long) i * all.size() / count)));
+    }
+    return out;
+  }
+
+  /** This configuration with the generated images kept in the result (for a sample grid). */
+  public EvaluationConfig keepingImages() {
+    return new EvaluationConfig(prompts, seeds, scorerSpecs, bootstrapResamples, bootstrapSeed, batchSize, true);
+  }
+}
