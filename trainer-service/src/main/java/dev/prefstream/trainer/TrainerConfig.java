@@ -3,6 +3,7 @@ package dev.prefstream.trainer;
 import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.image.ImageStore;
 import dev.prefstream.diffusion.model.UNetConfig;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.BetaConvention;
 import dev.prefstream.diffusion.train.DpoConfig;
 import dev.prefstream.diffusion.train.TimestepBands;
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  *   <li>{@code trainer.model} [unet]: the model name in the store and the key on the model-versions topic;
  *   <li>{@code trainer.image-size} [32], {@code trainer.unet.base-channels} [32], {@code trainer.unet.groups} [8],
  *       {@code trainer.unet.word-dim} [64], {@code trainer.unet.max-tokens} [16], {@code trainer.vocabulary}
- *       [empty: every word unknown]: the architecture of a fresh UNet, used only when the store holds
+ *       [none: required for a fresh UNet]: the architecture of a fresh UNet, used only when the store holds
  *       neither a checkpoint nor a version (stored models carry their own architecture);
  *   <li>{@code trainer.batch-pairs} [8], {@code trainer.lr} [1e-5], {@code trainer.warmup-steps} [0],
  *       {@code trainer.weight-decay} [0.01], {@code trainer.grad-clip} [1.0], {@code trainer.caption-dropout} [0.1];
@@ -87,7 +88,7 @@ public record TrainerConfig(
         c.list("trainer.vocabulary", List.of()),
         c.integer("trainer.unet.max-tokens", 16));
     return new TrainerConfig(
-        c.string("trainer.model", "unet"),
+        c.string("trainer.model", StoredUNet.DEFAULT_MODEL),
         unet,
         c.integer("trainer.batch-pairs", 8),
         (float) c.number("trainer.lr", 1e-5),

@@ -7,6 +7,7 @@ import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.BandLabels;
 import dev.prefstream.diffusion.train.DpoStepResult;
 import dev.prefstream.diffusion.train.DpoTrainer;
@@ -31,13 +32,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model side of the trainer: policy, reference, DPO trainer and batch sampler, and their life in
- * the model store. {@link #open} resumes from the newest checkpoint, else starts from the newest
- * published version, else from a fresh seeded UNet. Versions take the next number the store has not
+ * the model store, whose files follow {@link StoredUNet}'s convention. {@link #open} resumes from the
+ * newest checkpoint, else starts from the newest published version, else from a fresh seeded UNet. Versions take the next number the store has not
  * used; checkpoints hold both networks, the optimizer, the generators and the consumed offsets. Not
  * thread-safe: open it and use it on the trainer loop's thread.
  */
 final class TrainingSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingSession.class);
+  /** The checkpoint file holding the optimizer, the generators and the step (beside the StoredUNet files). */
+  static final String TRAINER_STATE = "trainer.state";
   private static final int STATE_MAGIC = 0x50535453; // "PSTS"
   private static final long SAMPLER_SEED_MIX = 0x5DEECE66DL;
 
@@ -93,29 +96,30 @@ final class TrainingSession implements AutoCloseable {
     OptionalInt latest = store.latestVersion(model);
     if (latest.isPresent()) {
       ModelStore.Stored version = store.version(model, latest.getAsInt());
-      UNetDenoiser policy = ModelFiles.loadUNet(version, ModelFiles.POLICY);
+      UNetDenoiser policy = StoredUNet.load(version);
       LOG.info("model {}: no checkpoint; starting from published version v{} ({}), which is also the reference",
           model, latest.getAsInt(), version.dir());
       return new TrainingSession(config, store, policy, policy.copy(), Origin.VERSION, latest.getAsInt(),
           latest.getAsInt(), Map.of());
     }
+    if (config.freshUNet().vocabulary().isEmpty()) {
+      throw new IllegalArgumentException("the model store " + store.root() + " holds no " + model
+          + ": set trainer.vocabulary (the prompt words) to start from a fresh UNet, or publish a base version");
+    }
     UNetDenoiser policy = UNetDenoiser.create(config.freshUNet(), (int) config.seed());
     LOG.warn("model {}: the store {} holds no checkpoint and no version; starting from a FRESH seeded UNet "
         + "(seed {}, {} parameters, {}x{}), to be published as the base version",
         model, store.root(), config.seed(), policy.parameterCount(), policy.imageSize(), policy.imageSize());
-    if (config.freshUNet().vocabulary().isEmpty()) {
-      LOG.warn("trainer.vocabulary is empty: the fresh UNet reads every prompt word as unknown");
-    }
     return new TrainingSession(config, store, policy, policy.copy(), Origin.FRESH, -1, -1, Map.of());
   }
 
   private static TrainingSession resume(TrainerConfig config, ModelStore store, ModelStore.Stored checkpoint) {
     Manifest m = checkpoint.manifest();
-    UNetDenoiser policy = ModelFiles.loadUNet(checkpoint, ModelFiles.POLICY);
-    UNetDenoiser reference = ModelFiles.loadUNet(checkpoint, ModelFiles.REFERENCE);
+    UNetDenoiser policy = StoredUNet.load(checkpoint);
+    UNetDenoiser reference = StoredUNet.loadReference(store, checkpoint);
     TrainingSession session = new TrainingSession(config, store, policy, reference, Origin.CHECKPOINT,
         m.version(), m.referenceVersion(), m.offsets());
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(checkpoint.file(ModelFiles.TRAINER_STATE)))) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(checkpoint.file(TRAINER_STATE)))) {
       session.loadState(in);
     } catch (IOException e) {
       session.close();
@@ -185,8 +189,8 @@ final class TrainingSession implements AutoCloseable {
         ref, step(), config.beta(), config.betaConvention().configName(), manifestConfig(), metrics, offsets,
         Map.of(), 0);
     ModelStore.Stored stored = store.publishVersion(draft, dir -> {
-      ModelFiles.writeParameters(dir, ModelFiles.POLICY, policy);
-      ModelFiles.writeParameters(dir, ModelFiles.REFERENCE, reference);
+      StoredUNet.writeParameters(policy, dir);
+      StoredUNet.writeReference(reference, dir);
     });
     lastVersion = version;
     referenceVersion = ref;
@@ -207,10 +211,10 @@ final class TrainingSession implements AutoCloseable {
         Math.max(referenceVersion, 0), step(), config.beta(), config.betaConvention().configName(),
         manifestConfig(), Map.of("reference_updates", (double) trainer.referenceVersion()), offsets, Map.of(), 0);
     store.saveCheckpoint(draft, dir -> {
-      ModelFiles.writeParameters(dir, ModelFiles.POLICY, policy);
-      ModelFiles.writeParameters(dir, ModelFiles.REFERENCE, reference);
+      StoredUNet.writeParameters(policy, dir);
+      StoredUNet.writeReference(reference, dir);
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-          Files.newOutputStream(dir.resolve(ModelFiles.TRAINER_STATE))))) {
+          Files.newOutputStream(dir.resolve(TRAINER_STATE))))) {
         out.writeInt(STATE_MAGIC);
         out.writeLong(sampler.state());
         trainer.saveState(out);
@@ -231,7 +235,7 @@ final class TrainingSession implements AutoCloseable {
 
   private Map<String, String> manifestConfig() {
     Map<String, String> m = new TreeMap<>(config.describe());
-    m.putAll(ModelFiles.describe(policy.config()));
+    m.putAll(StoredUNet.configEntries(policy.config()));
     return m;
   }
 

@@ -16,6 +16,7 @@ import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.core.testing.Await;
 import dev.prefstream.core.testing.KafkaBroker;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.Timer;
@@ -154,7 +155,7 @@ class TrainerServiceIT {
         assertEquals(stored.manifestSha256(), v.getManifestSha256());
         assertEquals(stored.location(store.root()), v.getLocation());
         assertEquals("half", v.getBetaConvention());
-        assertTrue(stored.manifest().files().containsKey(ModelFiles.POLICY));
+        assertTrue(stored.manifest().files().containsKey(StoredUNet.PARAMETERS));
       }
       assertEquals(List.of(0, 1, 2), announced.subList(0, 3).stream().map(ModelVersion::getVersion).toList());
       assertTrue(announced.get(1).getMetrics().containsKey("holdout_accuracy"), announced.get(1).getMetrics().toString());

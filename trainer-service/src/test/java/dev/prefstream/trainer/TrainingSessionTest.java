@@ -3,12 +3,14 @@ package dev.prefstream.trainer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.model.UNetDenoiser;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.DpoStepResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +80,7 @@ class TrainingSessionTest {
       assertEquals(1, v1.version());
       assertEquals(0, v1.parent());
       assertEquals(0, v1.referenceVersion());
-      assertTrue(v1.files().containsKey(ModelFiles.POLICY) && v1.files().containsKey(ModelFiles.REFERENCE));
+      assertTrue(v1.files().containsKey(StoredUNet.PARAMETERS) && v1.files().containsKey(StoredUNet.REFERENCE));
       Manifest v2 = session.publishVersion(Map.of(), Map.of()).manifest();
       assertEquals(0, v2.referenceVersion(), "v2 was trained against v0; the reference becomes v2 after it");
       Manifest v3 = session.publishVersion(Map.of(), Map.of()).manifest();
@@ -115,9 +117,13 @@ class TrainingSessionTest {
   }
 
   @Test
-  void theArchitectureRoundTripsThroughTheManifest() {
-    var unet = config(Path.of("unused")).freshUNet();
-    assertEquals(unet, ModelFiles.unetConfig(ModelFiles.describe(unet)));
+  void aFreshUNetNeedsAVocabulary(@TempDir Path root) {
+    Map<String, String> m = new HashMap<>(TINY);
+    m.remove("trainer.vocabulary");
+    m.put("models.root", root.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainingSession.open(TrainerConfig.from(PrefstreamConfig.of(m)), new ModelStore(root)));
+    assertTrue(e.getMessage().contains("trainer.vocabulary"), e.getMessage());
   }
 
   @Test
@@ -125,11 +131,11 @@ class TrainingSessionTest {
     ModelStore store = new ModelStore(root);
     try (TrainingSession session = TrainingSession.open(config(root), store)) {
       ModelStore.Stored v0 = session.publishVersion(Map.of(), Map.of());
-      try (UNetDenoiser loaded = ModelFiles.loadUNet(store.version("tiny", 0), ModelFiles.POLICY);
+      try (UNetDenoiser loaded = StoredUNet.load(store, "tiny", 0);
           UNetDenoiser fresh = UNetDenoiser.create(config(root).freshUNet(), 42)) {
         assertArrayEquals(fresh.parameters().valueAt(3).getArray().toFloatArray(),
             loaded.parameters().valueAt(3).getArray().toFloatArray(), "the fresh UNet is seeded");
-        assertEquals(v0.manifest().files().keySet(), java.util.Set.of(ModelFiles.POLICY, ModelFiles.REFERENCE));
+        assertEquals(config(root).freshUNet(), StoredUNet.config(v0.manifest()), "the architecture round-trips");
       }
     }
   }
