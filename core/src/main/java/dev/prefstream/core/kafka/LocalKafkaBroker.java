@@ -176,7 +176,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   private void format(Path props, Path log4j, Path dir) throws IOException {
     List<String> cmd = javaCommand(log4j, dir);
-    cmd.addAll(List.of("kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", props.toString()));
+    // "--cluster-id=" keeps an id that starts with "-" from being read as an option
+    cmd.addAll(List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + randomClusterId(), "-c", props.toString()));
     Path out = dir.resolve("logs").resolve("format.log");
     Process f = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {

@@ -49,7 +49,8 @@ public final class StoredUNet {
     try {
       return new UNetConfig(Integer.parseInt(c.get("unet.image-size")), Integer.parseInt(c.get("unet.base-channels")),
           Integer.parseInt(c.get("unet.groups")), Integer.parseInt(c.get("unet.word-dim")),
-          Arrays.asList(c.get("unet.vocabulary").split(",")), Integer.parseInt(c.get("unet.max-tokens")));
+          Arrays.stream(c.get("unet.vocabulary").split(",")).filter(w -> !w.isEmpty()).toList(),
+          Integer.parseInt(c.get("unet.max-tokens")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("manifest of " + m.model() + " v" + m.version()
           + " lacks a valid unet.* architecture: " + e.getMessage(), e);
