@@ -199,7 +199,7 @@ public final class Feeder implements Service {
         ModelVersion v = r.value();
         if (v != null && config.model().equals(v.getModel()) && v.getVersion() > generator.modelVersion()) {
           try {
-            generator.useVersion(v.getVersion());
+            generator.useVersion(v.getVersion(), v.getManifestSha256());
             version.set(v.getVersion());
             LOG.info("feeder switched to {} v{}", config.model(), v.getVersion());
           } catch (ModelIntegrityException e) {

@@ -5,6 +5,7 @@ import dev.prefstream.avro.ImageRef;
 import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.core.image.ImageStore;
 import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.core.model.ModelIntegrityException;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.DdimSampler;
@@ -87,10 +88,23 @@ public final class PairGenerator implements AutoCloseable {
    * Returns whether the model changed (a version not newer than the current one is ignored).
    */
   public boolean useVersion(int version) {
+    return useVersion(version, null);
+  }
+
+  /**
+   * As {@link #useVersion(int)}, also checking that the stored manifest's SHA-256 is the one announced
+   * (a {@link ModelIntegrityException} otherwise); {@code manifestSha256} null skips that check.
+   */
+  public boolean useVersion(int version, String manifestSha256) {
     if (version <= modelVersion) {
       return false;
     }
-    UNetDenoiser loaded = UNetFiles.load(models.version(config.model(), version));
+    ModelStore.Stored stored = models.version(config.model(), version);
+    if (manifestSha256 != null && !manifestSha256.equals(stored.manifestSha256())) {
+      throw new ModelIntegrityException(stored.dir() + ": manifest sha256 " + stored.manifestSha256()
+          + " is not the announced " + manifestSha256);
+    }
+    UNetDenoiser loaded = UNetFiles.load(stored);
     if (model != null) {
       model.close();
     }

@@ -3,24 +3,33 @@ package dev.prefstream.sim.feed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prefstream.avro.ModelVersion;
 import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.image.ImageStore;
 import dev.prefstream.core.kafka.KafkaClients;
+import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.core.testing.KafkaBroker;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import dev.prefstream.sim.pretrain.TinyModels;
+import dev.prefstream.sim.pretrain.UNetFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +78,53 @@ class FeederIT {
             PairGenerator.ORACLE_A, PairGenerator.ORACLE_B, PairGenerator.MODEL_VERSION)), v.getAttributes().toString());
         assertEquals("simulator", v.getSource());
       }
+    }
+  }
+
+  @Test
+  void switchesToANewerVersionAnnouncedOnTheModelVersionsTopic(@TempDir Path dir) throws Exception {
+    PrefstreamConfig config = KafkaBroker.freshConfig(1).with(Map.of("feeder.rate", "20", "feeder.batch-pairs", "1",
+        "feeder.votes-per-pair", "1", "feeder.ddim-steps", "2", "feeder.population.size", "5"));
+    Topics topics = KafkaBroker.freshTopics(config);
+    ModelStore models = new ModelStore(dir.resolve("models"));
+    ModelStore.Stored v0 = TinyModels.publishBase(models, 1).published();
+    Manifest m = v0.manifest();
+    ModelStore.Stored v1 = models.publishVersion(new Manifest(m.model(), m.kind(), 1, 0, 0, m.step() + 1, m.beta(),
+        m.betaConvention(), m.config(), m.metrics(), m.offsets(), Map.of(), 0),
+        d -> Files.copy(v0.file(UNetFiles.PARAMETERS), d.resolve(UNetFiles.PARAMETERS)));
+    ImageStore images = new ImageStore(ImageStore.Settings.of(dir.resolve("data")));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (KafkaClients clients = new KafkaClients(config, registry);
+        Feeder feeder = new Feeder(FeederConfig.from(config), clients, models, images, Clock.systemUTC())) {
+      feeder.start();
+      assertTrue(feeder.awaitReady(Duration.ofSeconds(60)));
+      try (KafkaProducer<String, ModelVersion> producer = clients.producerFor("it-versions", topics.modelVersions())) {
+        ModelStore.Stored v2 = models.publishVersion(new Manifest(m.model(), m.kind(), 2, 1, 0, 3, m.beta(), m.betaConvention(), m.config(),
+            m.metrics(), m.offsets(), Map.of(), 0),
+            d -> Files.copy(v0.file(UNetFiles.PARAMETERS), d.resolve(UNetFiles.PARAMETERS)));
+        ModelVersion.Builder announced = ModelVersion.newBuilder().setModel("unet").setParent(1)
+            .setReferenceVersion(0).setBeta(5000).setBetaConvention("half").setStep(3).setMetrics(Map.of())
+            .setCreatedAt(Instant.now());
+        // a record whose manifest digest does not match the store is refused: the feeder stays on v1
+        producer.send(new ProducerRecord<>(topics.modelVersions().name(), "unet", announced.setVersion(2)
+            .setLocation("unet/v2").setManifestSha256(v1.manifestSha256()).build())).get();
+        producer.send(new ProducerRecord<>(topics.modelVersions().name(), "unet", announced.setVersion(2)
+            .setLocation("unet/v2").setManifestSha256(v2.manifestSha256()).build())).get();
+      }
+      Topic<String, PreferenceVote> votes = topics.votes();
+      try (KafkaConsumer<String, PreferenceVote> consumer = clients.consumer("swap-it", "swap-it",
+          votes.keySerde().deserializer(), votes.valueSerde().deserializer())) {
+        consumer.subscribe(List.of(votes.name()));
+        Set<String> seen = new HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!seen.contains("2") && System.nanoTime() < deadline) {
+          consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value().getAttributes()
+              .get(PairGenerator.MODEL_VERSION)));
+        }
+        assertTrue(seen.contains("1"), "votes from the newest stored version at start: " + seen);
+        assertTrue(seen.contains("2"), "votes from the announced version: " + seen);
+      }
+      assertEquals(2.0, registry.get("prefstream.feeder.model.version").gauge().value());
     }
   }
 }

@@ -42,6 +42,15 @@ class PretrainerTest {
   }
 
   @Test
+  void theSameSeedGivesTheSameParameters(@TempDir Path dir) {
+    String a = TinyModels.publishBase(new ModelStore(dir.resolve("a")), 5).published().manifest().files()
+        .get(UNetFiles.PARAMETERS);
+    String b = TinyModels.publishBase(new ModelStore(dir.resolve("b")), 5).published().manifest().files()
+        .get(UNetFiles.PARAMETERS);
+    assertEquals(a, b);
+  }
+
+  @Test
   void theDefectMixDrawsEachDefectAtRoughlyItsShare() {
     DefectiveRenders renders = new DefectiveRenders(Prompt.all(), DefectMix.standard(),
         new dev.prefstream.sim.world.Renderer(8, 8), 3);
