@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * Settings of base-model pretraining. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
- * {@code pretrain.steps} [3000], {@code pretrain.batch-size} [32], {@code pretrain.lr} [5e-4],
+ * {@code pretrain.steps} [1200], {@code pretrain.batch-size} [16], {@code pretrain.lr} [1e-3],
  * {@code pretrain.caption-dropout} [0.1], {@code pretrain.seed} [20240601] and {@code pretrain.model}
  * [unet]; the architecture is the diffusion module's default over {@link Prompt#vocabulary()}, the
  * training prompts are {@link PromptSplit#standard()}'s and the defects {@link DefectMix#standard()}.
@@ -28,7 +28,7 @@ import java.util.TreeMap;
 public record PretrainConfig(String model, UNetConfig unet, int steps, int batchSize, float learningRate,
     double captionDropout, long seed, DefectMix defects, PromptSplit split) {
 
-  public static final int DEFAULT_STEPS = 3000;
+  public static final int DEFAULT_STEPS = 1200;
   public static final long DEFAULT_SEED = 20240601L;
 
   public PretrainConfig {
@@ -49,8 +49,8 @@ public record PretrainConfig(String model, UNetConfig unet, int steps, int batch
   /** The settings of the {@code pretrain.*} keys over the defaults. */
   public static PretrainConfig from(PrefstreamConfig c) {
     return new PretrainConfig(c.string("pretrain.model", "unet"), UNetConfig.defaults(Prompt.vocabulary()),
-        c.integer("pretrain.steps", DEFAULT_STEPS), c.integer("pretrain.batch-size", 32),
-        (float) c.number("pretrain.lr", 5e-4), c.number("pretrain.caption-dropout", 0.1),
+        c.integer("pretrain.steps", DEFAULT_STEPS), c.integer("pretrain.batch-size", 16),
+        (float) c.number("pretrain.lr", 1e-3), c.number("pretrain.caption-dropout", 0.1),
         c.longValue("pretrain.seed", DEFAULT_SEED), DefectMix.standard(), PromptSplit.standard());
   }
 
