@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prefstream broker}: a real Kafka broker on loopback, until Ctrl-C. */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-    description = {"Runs Apache Kafka (KRaft, one node) as a child JVM on 127.0.0.1 until Ctrl-C.",
+    description = {"Runs a local Apache Kafka broker until Ctrl-C.",
+        "KRaft, one node, a child JVM on 127.0.0.1.",
         "Data is kept in --data-dir: a restart on the same directory keeps every topic and record."})
 final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "9092", description = "Client port (default ${DEFAULT-VALUE}).")

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code prefstream} command: one subcommand per service, plus the demo and the benchmarks. */
 @Command(name = "prefstream", mixinStandardHelpOptions = true, versionProvider = Prefstream.Version.class,
     description = "Live human image-preference votes on Kafka, multi-scorer labels, continuous Diffusion-DPO.",
-    subcommands = {BrokerCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {BrokerCommand.class, TopicsCommand.class, ScorerCommand.class, LabelerCommand.class,
+        TrainerCommand.class, RelabelCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Prefstream implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

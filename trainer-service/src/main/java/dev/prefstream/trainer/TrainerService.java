@@ -113,6 +113,11 @@ public final class TrainerService implements Service {
   }
 
   @Override
+  public boolean finished() {
+    return status.state() == State.FINISHED;
+  }
+
+  @Override
   public boolean isReady() {
     return ready.getCount() == 0 && running.get() && !failed;
   }

@@ -20,6 +20,11 @@ public interface Service extends AutoCloseable {
 
   boolean isLive();
 
+  /** True once a service with bounded work (e.g. a trainer with a step limit) has completed it. */
+  default boolean finished() {
+    return false;
+  }
+
   /** Stops the service and releases everything it holds; idempotent. */
   @Override
   void close();

@@ -1,0 +1,87 @@
+package dev.prefstream.launcher;
+
+import dev.prefstream.core.config.PrefstreamConfig;
+import dev.prefstream.core.kafka.LocalKafkaBroker;
+import dev.prefstream.diffusion.bench.DpoBenchmark;
+import dev.prefstream.labeler.bench.LabelerBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code prefstream bench}: the speed targets, each measured against its baseline in one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each ends with its headline ratio.",
+    subcommands = {BenchCommand.Labeler.class, BenchCommand.Trainer.class})
+final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /**
+   * Runs {@code body} against the configured broker, or, when none is configured, against a local
+   * broker started for the run in a temporary directory.
+   */
+  static <T> T withBroker(PrefstreamConfig config, Function<PrefstreamConfig, T> body) throws Exception {
+    if (config.has("kafka.bootstrap.servers")) {
+      return body.apply(config);
+    }
+    Path dir = Files.createTempDirectory("prefstream-bench-kafka-");
+    try (LocalKafkaBroker broker = LocalKafkaBroker.start(LocalKafkaBroker.Settings.of(0, dir).withHeap("1g"))) {
+      System.out.println("started a local broker at " + broker.bootstrapServers() + " for this run");
+      return body.apply(config.with("kafka.bootstrap.servers", broker.bootstrapServers()));
+    } finally {
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Command(name = "labeler", mixinStandardHelpOptions = true,
+      description = {"The labeler against an exactly-once pass-through topology on the same broker and pairs.",
+          "Last line: ratio: X.XX (labeler over pass-through; target 0.7 or more)."})
+  static final class Labeler implements Callable<Integer> {
+    @Option(names = "--pairs", defaultValue = "200000", description = "Scored pairs (default ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+      withBroker(config.load(Map.of()), c -> LabelerBenchmark.run(c, new LabelerBenchmark.Settings(pairs, partitions), System.out));
+      return 0;
+    }
+  }
+
+  @Command(name = "trainer", mixinStandardHelpOptions = true,
+      description = {"Diffusion-DPO steps/s and pairs/s at batch 8 and 16, achieved GFLOP/s against the machine's",
+          "conv2d forward+backward peak measured in the same run, and RSS at steps 50 and 500.",
+          "Last line: fraction of peak: X.XX (batch 8; target 0.5 or more)."})
+  static final class Trainer implements Callable<Integer> {
+    @Option(names = "--timed-steps", defaultValue = "20", description = "Timed steps per batch size (default ${DEFAULT-VALUE}).")
+    int timedSteps;
+
+    @Option(names = "--late-rss-step", defaultValue = "500", description = "Step of the second RSS reading (default ${DEFAULT-VALUE}).")
+    int lateStep;
+
+    @Override
+    public Integer call() {
+      DpoBenchmark.Settings d = DpoBenchmark.Settings.defaults();
+      DpoBenchmark.Settings s = new DpoBenchmark.Settings(d.model(), d.batches(), d.warmupSteps(), timedSteps,
+          d.rssEarlyStep(), lateStep, d.peakIterations());
+      System.out.println(DpoBenchmark.run(s).report());
+      return 0;
+    }
+  }
+}
