@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
  * Live progress on the terminal, metrics on the HTTP endpoint, a report with plots at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Runs the whole loop locally and writes a report: broker, all services, simulated voters.",
+    description = {"Runs the whole loop locally and writes a report.",
+        "A local broker, all services and simulated voters in one process.",
         "Stops after --duration or Ctrl-C, then writes --out/index.html with plots and sample images."})
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "prefstream", mixinStandardHelpOptions = true, versionProvider = Prefstream.Version.class,
     description = "Live human image-preference votes on Kafka, multi-scorer labels, continuous Diffusion-DPO.",
     subcommands = {BrokerCommand.class, TopicsCommand.class, ScorerCommand.class, LabelerCommand.class,
-        TrainerCommand.class, RelabelCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        TrainerCommand.class, RelabelCommand.class, SimulatorCommands.Feed.class,
+        SimulatorCommands.Pretrain.class, SimulatorCommands.Eval.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Prefstream implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
