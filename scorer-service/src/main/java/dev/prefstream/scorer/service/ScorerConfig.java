@@ -39,7 +39,7 @@ public record ScorerConfig(List<String> scorers, int threads, int maxBatchRecord
   public static final String SCORERS = "scorer.scorers";
   /** Worker threads; default 1. */
   public static final String THREADS = "scorer.threads";
-  /** Records per poll, scoring batch and transaction; default 1000. */
+  /** Records per poll, scoring batch and transaction; default 500. */
   public static final String MAX_BATCH_RECORDS = "scorer.max-batch-records";
   /** Score cache entries shared by the workers; default 100000, 0 turns caching off. */
   public static final String CACHE_CAPACITY = "scorer.cache-capacity";
@@ -57,7 +57,7 @@ public record ScorerConfig(List<String> scorers, int threads, int maxBatchRecord
   public static final String POLL_TIMEOUT = "scorer.poll-timeout";
   /**
    * PyTorch intra-op threads, applied as {@code ai.djl.pytorch.num_threads} before the engine loads
-   * unless that system property is set; default: available processors / worker threads, at least 1,
+   * unless that system property is set (see {@link ProcessSettings}); default: available processors / worker threads, at least 1,
    * so workers do not oversubscribe the cores.
    */
   public static final String TORCH_THREADS = "scorer.torch-threads";
@@ -97,7 +97,7 @@ public record ScorerConfig(List<String> scorers, int threads, int maxBatchRecord
     return new ScorerConfig(
         c.list(SCORERS, DEFAULT_SCORERS),
         threads,
-        c.integer(MAX_BATCH_RECORDS, 1000),
+        c.integer(MAX_BATCH_RECORDS, 500),
         c.integer(CACHE_CAPACITY, 100_000),
         c.string(TRANSACTIONAL_ID_PREFIX, "prefstream-scorer"),
         c.string(INSTANCE_ID, defaultInstanceId()),

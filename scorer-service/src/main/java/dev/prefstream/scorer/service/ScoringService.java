@@ -49,13 +49,13 @@ public final class ScoringService implements Service {
 
   /**
    * The service of {@code config}'s {@code scorer.*} and {@code images.*} settings, for the launcher:
-   * applies the PyTorch thread count, then loads the scorers (TorchScript models are verified and
+   * applies the {@link ProcessSettings}, then loads the scorers (TorchScript models are verified and
    * loaded here, so a bad model fails before the service starts).
    */
   public static ScoringService create(PrefstreamConfig config, KafkaClients clients,
       MeterRegistry registry) {
     ScorerConfig scorerConfig = ScorerConfig.from(config);
-    applyTorchThreads(scorerConfig.torchThreads());
+    ProcessSettings.apply(scorerConfig);
     return new ScoringService(scorerConfig, clients, registry,
         ScorerRegistry.fromSpecs(scorerConfig.scorers()));
   }
@@ -136,18 +136,6 @@ public final class ScoringService implements Service {
       producer.close(Duration.ZERO);
       throw e;
     }
-  }
-
-  /**
-   * Sets {@code ai.djl.pytorch.num_threads} (PyTorch intra-op threads, read once when the engine
-   * loads) unless the property was given explicitly.
-   */
-  private static void applyTorchThreads(int threads) {
-    String key = "ai.djl.pytorch.num_threads";
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, String.valueOf(threads));
-    }
-    LOG.info("PyTorch intra-op threads: {}={}", key, System.getProperty(key));
   }
 
   @Override

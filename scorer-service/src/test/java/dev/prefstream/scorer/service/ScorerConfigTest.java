@@ -18,7 +18,7 @@ class ScorerConfigTest {
     ScorerConfig c = ScorerConfig.from(PrefstreamConfig.empty());
     assertEquals(ScorerConfig.DEFAULT_SCORERS, c.scorers());
     assertEquals(1, c.threads());
-    assertEquals(1000, c.maxBatchRecords());
+    assertEquals(500, c.maxBatchRecords());
     assertEquals(100_000, c.cacheCapacity());
     assertEquals("prefstream-scorer", c.groupId());
     assertEquals(Duration.ofMillis(500), c.pollTimeout());
