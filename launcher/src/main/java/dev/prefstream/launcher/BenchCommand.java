@@ -4,6 +4,7 @@ import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.kafka.LocalKafkaBroker;
 import dev.prefstream.diffusion.bench.DpoBenchmark;
 import dev.prefstream.labeler.bench.LabelerBenchmark;
+import dev.prefstream.scorer.bench.ScorerBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code prefstream bench}: the speed targets, each measured against its baseline in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each ends with its headline ratio.",
-    subcommands = {BenchCommand.Labeler.class, BenchCommand.Trainer.class})
+    subcommands = {BenchCommand.Labeler.class, BenchCommand.Scorer.class, BenchCommand.Trainer.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -60,6 +61,24 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       withBroker(config.load(Map.of()), c -> LabelerBenchmark.run(c, new LabelerBenchmark.Settings(pairs, partitions), System.out));
+      return 0;
+    }
+  }
+
+  @Command(name = "scorer", mixinStandardHelpOptions = true,
+      description = {"The scoring service on a local broker against the same work in-process without Kafka.",
+          "Distinct images, cache off, built-in scorers. Last line: ratio: X.XX (service over in-process; target 0.8)."})
+  static final class Scorer implements Callable<Integer> {
+    @Option(names = "--pairs", defaultValue = "5000", description = "Votes (default ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+      PrefstreamConfig c = config.load(Map.of()).with("bench.scorer.pairs", String.valueOf(pairs));
+      ScorerBenchmark.run(c, ScorerBenchmark.Settings.from(c), System.out);
       return 0;
     }
   }

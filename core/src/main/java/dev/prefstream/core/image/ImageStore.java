@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads and writes the images that votes reference. A reference is {@code file:} (a path under a
@@ -219,8 +220,9 @@ public final class ImageStore {
   }
 
   private void checkPixels(byte[] bytes, ImageRef ref) throws ImageException {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+    // an in-memory stream: ImageIO's default stream spools through a temporary file, ~5x slower
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw new ImageException(Reason.UNDECODABLE, ref.getUri() + ": not a known image format");
       }

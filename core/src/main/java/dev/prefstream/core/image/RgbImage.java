@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * An RGB image as floats in [0, 1], stored channel-major (C, H, W) like a tensor, so the scorers,
@@ -108,7 +109,7 @@ public final class RgbImage {
    */
   public static RgbImage decode(byte[] encoded) {
     try {
-      BufferedImage img = ImageIO.read(new ByteArrayInputStream(encoded));
+      BufferedImage img = ImageIO.read(new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded)));
       if (img == null) {
         throw new IllegalArgumentException("not a decodable image (" + encoded.length + " bytes)");
       }
