@@ -1,0 +1,202 @@
+package dev.prefstream.labeler.bench;
+
+import dev.prefstream.avro.ScoredPair;
+import dev.prefstream.core.config.PrefstreamConfig;
+import dev.prefstream.core.kafka.KafkaClients;
+import dev.prefstream.core.kafka.TopicProvisioner;
+import dev.prefstream.labeler.LabelerConfig;
+import dev.prefstream.labeler.LabelerMetrics;
+import dev.prefstream.labeler.LabelerService;
+import dev.prefstream.labeler.LabelerTopology;
+import dev.prefstream.labeler.errors.LabelerDeadLetters;
+import dev.prefstream.schemas.Topic;
+import dev.prefstream.schemas.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * {@code prefstream bench labeler}: on one broker, in one run, an exactly-once pass-through topology
+ * (decode each {@link ScoredPair}, encode it to another topic) and the labeler process the same
+ * synthetic scored pairs with the same Streams settings; prints both throughputs and, last,
+ * {@code ratio: X.XX} (labeler over pass-through). Each throughput is records over the time from the
+ * first to the last record processed.
+ */
+public final class LabelerBenchmark {
+  /** What to run: how many scored pairs, and the partitions of the benchmark's topics. */
+  public record Settings(int pairs, int partitions) {
+    public static Settings defaults() {
+      return new Settings(200_000, 6);
+    }
+  }
+
+  /** Throughputs in records per second. */
+  public record Result(long pairs, double passThroughPerSecond, double labelerPerSecond) {
+    public double ratio() {
+      return labelerPerSecond / passThroughPerSecond;
+    }
+  }
+
+  private LabelerBenchmark() {}
+
+  /**
+   * Runs against the broker of {@code kafka.bootstrap.servers}; {@code labeler.*} settings apply to
+   * both topologies. Topics get a fresh prefix, state lives in a scratch directory removed after.
+   */
+  public static Result run(PrefstreamConfig config, Settings settings, PrintStream out) {
+    String run = "bench-" + Long.toHexString(System.currentTimeMillis());
+    Topics topics = new Topics(run + ".", settings.partitions());
+    Topic<String, ScoredPair> passOut = new Topics(run + ".pass.", settings.partitions()).scored();
+    Path stateDir = scratch(run);
+    try (KafkaClients clients = new KafkaClients(config, new SimpleMeterRegistry())) {
+      List<Topic<?, ?>> all = new ArrayList<>(topics.all());
+      all.add(passOut);
+      try (Admin admin = clients.admin()) {
+        new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(all);
+      }
+      long t = System.nanoTime();
+      feed(clients, topics.scored(), settings.pairs());
+      out.printf(Locale.ROOT, "fed %d scored pairs in %.1f s%n", settings.pairs(), (System.nanoTime() - t) / 1e9);
+
+      double pass = passThrough(config, clients, topics, passOut, stateDir, run, settings.pairs());
+      out.printf(Locale.ROOT, "pass-through (exactly-once): %.0f records/s%n", pass);
+      double labeler = labeler(config, clients, topics, stateDir, run, settings.pairs());
+      out.printf(Locale.ROOT, "labeler (exactly-once): %.0f records/s%n", labeler);
+      Result result = new Result(settings.pairs(), pass, labeler);
+      out.printf(Locale.ROOT, "ratio: %.2f%n", result.ratio());
+      return result;
+    } finally {
+      delete(stateDir);
+    }
+  }
+
+  private static void feed(KafkaClients clients, Topic<String, ScoredPair> scored, int n) {
+    try (KafkaProducer<String, ScoredPair> producer = clients.producerFor("bench-feed", scored)) {
+      AtomicLong failed = new AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<Exception> error = new java.util.concurrent.atomic.AtomicReference<>();
+      for (int i = 0; i < n; i++) {
+        ScoredPair p = SyntheticPairs.pair(i);
+        producer.send(new ProducerRecord<>(scored.name(), p.getVote().getPairId(), p), (md, e) -> {
+          if (e != null) {
+            failed.incrementAndGet();
+            error.compareAndSet(null, e);
+          }
+        });
+      }
+      producer.flush();
+      if (failed.get() > 0) {
+        throw new IllegalStateException(failed.get() + " of " + n + " scored pairs could not be sent", error.get());
+      }
+    }
+  }
+
+  private static double passThrough(PrefstreamConfig config, KafkaClients clients, Topics topics,
+      Topic<String, ScoredPair> passOut, Path stateDir, String run, long n) {
+    AtomicLong seen = new AtomicLong();
+    StreamsBuilder b = new StreamsBuilder();
+    Topic<String, ScoredPair> in = topics.scored();
+    b.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("pass-source"))
+        .peek((k, v) -> seen.incrementAndGet(), Named.as("pass-count"))
+        .to(passOut.name(), Produced.with(passOut.keySerde(), passOut.valueSerde()).withName("pass-sink"));
+    LabelerConfig lc = labelerConfig(config, run + "-pass", stateDir);
+    LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
+    return measure(b.build(), streamsProps(lc, clients, topics, metrics), seen::get, n);
+  }
+
+  private static double labeler(PrefstreamConfig config, KafkaClients clients, Topics topics, Path stateDir,
+      String run, long n) {
+    LabelerConfig lc = labelerConfig(config, run + "-labeler", stateDir);
+    LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
+    Counter votes = metrics.registry().counter("prefstream.labeler.votes.in");
+    return measure(LabelerTopology.build(lc, topics, metrics), streamsProps(lc, clients, topics, metrics),
+        () -> (long) votes.count(), n);
+  }
+
+  private static LabelerConfig labelerConfig(PrefstreamConfig config, String applicationId, Path stateDir) {
+    Map<String, String> p = new HashMap<>(config.asMap());
+    p.put(LabelerConfig.APPLICATION_ID, applicationId);
+    p.put(LabelerConfig.STATE_DIR, stateDir.toString());
+    p.putIfAbsent(LabelerConfig.SCORERS, String.join(",", SyntheticPairs.SCORERS));
+    return LabelerConfig.from(p);
+  }
+
+  private static java.util.Properties streamsProps(LabelerConfig lc, KafkaClients clients, Topics topics,
+      LabelerMetrics metrics) {
+    java.util.Properties p = LabelerService.streamsProperties(lc, clients.common(),
+        new LabelerDeadLetters(topics.dlq(), metrics));
+    p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+    return p;
+  }
+
+  /** Records per second from the first to the n-th record processed. */
+  private static double measure(Topology topology, java.util.Properties props, LongSupplier processed, long n) {
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.start();
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      long first = 0;
+      while (processed.getAsLong() < n) {
+        long now = System.nanoTime();
+        if (first == 0 && processed.getAsLong() > 0) {
+          first = now;
+        }
+        if (now > deadline || streams.state() == KafkaStreams.State.ERROR) {
+          throw new IllegalStateException("processed only " + processed.getAsLong() + " of " + n + " records, state "
+              + streams.state());
+        }
+        Thread.onSpinWait();
+        sleepQuietly();
+      }
+      double seconds = (System.nanoTime() - first) / 1e9;
+      streams.close(Duration.ofSeconds(60));
+      streams.cleanUp();
+      return n / seconds;
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("benchmark interrupted", e);
+    }
+  }
+
+  private static Path scratch(String run) {
+    try {
+      return Files.createTempDirectory(run + "-state-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (var s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // scratch directory: leftovers are harmless
+    }
+  }
+}

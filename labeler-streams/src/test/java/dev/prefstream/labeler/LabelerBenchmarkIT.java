@@ -1,0 +1,41 @@
+package dev.prefstream.labeler;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.prefstream.core.config.PrefstreamConfig;
+import dev.prefstream.core.testing.KafkaBroker;
+import dev.prefstream.labeler.bench.LabelerBenchmark;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The benchmark entry point on a real broker, CI-sized (set {@code -Dlabeler.bench.pairs=200000} for
+ * the full run).
+ */
+@ExtendWith(KafkaBroker.class)
+class LabelerBenchmarkIT {
+  @Test
+  void printsBothThroughputsAndTheRatioLast() {
+    int pairs = Integer.getInteger("labeler.bench.pairs", 20_000);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) {
+        bytes.write(b);
+        System.out.write(b);
+      }
+    }, true, StandardCharsets.UTF_8);
+    LabelerBenchmark.Result r = LabelerBenchmark.run(
+        PrefstreamConfig.of(Map.of("kafka.bootstrap.servers", KafkaBroker.bootstrapServers())),
+        new LabelerBenchmark.Settings(pairs, 6), out);
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(r.passThroughPerSecond() > 0 && r.labelerPerSecond() > 0, text);
+    String[] lines = text.strip().split("\n");
+    assertTrue(lines[lines.length - 1].matches("ratio: \\d+\\.\\d\\d"), text);
+  }
+}
