@@ -10,9 +10,9 @@ import java.util.TreeMap;
 
 /**
  * Settings of base-model pretraining. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
- * {@code pretrain.steps} [1200], {@code pretrain.batch-size} [16], {@code pretrain.lr} [1e-3],
- * {@code pretrain.caption-dropout} [0.1], {@code pretrain.seed} [20240601] and {@code pretrain.model}
- * [unet]; the architecture is the diffusion module's default over {@link Prompt#vocabulary()}, the
+ * {@code pretrain.steps} [2400], {@code pretrain.batch-size} [16], {@code pretrain.lr} [1e-3],
+ * {@code pretrain.ema-decay} [0.995], {@code pretrain.caption-dropout} [0.1], {@code pretrain.seed}
+ * [20240601] and {@code pretrain.model} [unet]; the architecture is the diffusion module's default over {@link Prompt#vocabulary()}, the
  * training prompts are {@link PromptSplit#standard()}'s and the defects {@link DefectMix#standard()}.
  *
  * @param model the model name in the store
@@ -20,15 +20,17 @@ import java.util.TreeMap;
  * @param steps optimizer steps
  * @param batchSize images per step
  * @param learningRate AdamW's constant learning rate
+ * @param emaDecay decay of the exponential moving average of the weights that is published; 0
+ *     publishes the last weights
  * @param captionDropout probability that a sample is trained with the null prompt (for guidance)
  * @param seed seeds the initial weights, the training data and the trainer's noise
  * @param defects the deliberate defects of the training set
  * @param split whose training prompts are drawn
  */
 public record PretrainConfig(String model, UNetConfig unet, int steps, int batchSize, float learningRate,
-    double captionDropout, long seed, DefectMix defects, PromptSplit split) {
+    double emaDecay, double captionDropout, long seed, DefectMix defects, PromptSplit split) {
 
-  public static final int DEFAULT_STEPS = 1200;
+  public static final int DEFAULT_STEPS = 2400;
   public static final long DEFAULT_SEED = 20240601L;
 
   public PretrainConfig {
@@ -36,8 +38,10 @@ public record PretrainConfig(String model, UNetConfig unet, int steps, int batch
     Objects.requireNonNull(unet, "unet");
     Objects.requireNonNull(defects, "defects");
     Objects.requireNonNull(split, "split");
-    if (steps <= 0 || batchSize <= 0 || !(learningRate > 0) || !(captionDropout >= 0 && captionDropout < 1)) {
-      throw new IllegalArgumentException("need steps > 0, batch size > 0, lr > 0, caption dropout in [0, 1)");
+    if (steps <= 0 || batchSize <= 0 || !(learningRate > 0) || !(emaDecay >= 0 && emaDecay < 1)
+        || !(captionDropout >= 0 && captionDropout < 1)) {
+      throw new IllegalArgumentException(
+          "need steps > 0, batch size > 0, lr > 0, EMA decay and caption dropout in [0, 1)");
     }
   }
 
@@ -50,18 +54,26 @@ public record PretrainConfig(String model, UNetConfig unet, int steps, int batch
   public static PretrainConfig from(PrefstreamConfig c) {
     return new PretrainConfig(c.string("pretrain.model", "unet"), UNetConfig.defaults(Prompt.vocabulary()),
         c.integer("pretrain.steps", DEFAULT_STEPS), c.integer("pretrain.batch-size", 16),
-        (float) c.number("pretrain.lr", 1e-3), c.number("pretrain.caption-dropout", 0.1),
+        (float) c.number("pretrain.lr", 1e-3), c.number("pretrain.ema-decay", 0.995),
+        c.number("pretrain.caption-dropout", 0.1),
         c.longValue("pretrain.seed", DEFAULT_SEED), DefectMix.standard(), PromptSplit.standard());
   }
 
   /** These settings with another architecture (tests use a tiny one). */
   public PretrainConfig withUNet(UNetConfig other) {
-    return new PretrainConfig(model, other, steps, batchSize, learningRate, captionDropout, seed, defects, split);
+    return new PretrainConfig(model, other, steps, batchSize, learningRate, emaDecay, captionDropout, seed, defects,
+        split);
   }
 
   /** These settings with another step count and batch size. */
   public PretrainConfig withSteps(int newSteps, int newBatchSize) {
-    return new PretrainConfig(model, unet, newSteps, newBatchSize, learningRate, captionDropout, seed, defects, split);
+    return new PretrainConfig(model, unet, newSteps, newBatchSize, learningRate, emaDecay, captionDropout, seed,
+        defects, split);
+  }
+
+  /** These settings with another EMA decay (0: publish the last weights). */
+  public PretrainConfig withEmaDecay(double decay) {
+    return new PretrainConfig(model, unet, steps, batchSize, learningRate, decay, captionDropout, seed, defects, split);
   }
 
   /** The settings as recorded in the manifest ({@code pretrain.*} keys). */
@@ -70,6 +82,7 @@ public record PretrainConfig(String model, UNetConfig unet, int steps, int batch
     m.put("pretrain.steps", String.valueOf(steps));
     m.put("pretrain.batch-size", String.valueOf(batchSize));
     m.put("pretrain.lr", String.valueOf(learningRate));
+    m.put("pretrain.ema-decay", String.valueOf(emaDecay));
     m.put("pretrain.caption-dropout", String.valueOf(captionDropout));
     m.put("pretrain.seed", String.valueOf(seed));
     m.put("pretrain.defects", defects.toString());

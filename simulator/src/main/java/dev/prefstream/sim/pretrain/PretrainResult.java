@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param firstLoss mean training loss of the first steps (the same window as {@code finalLoss})
  * @param finalLoss mean training loss of the last steps (the last tenth, at most 50 steps)
  * @param probeLossBefore the denoising loss of the initial weights on a fixed seeded probe batch
- * @param probeLossAfter the same probe's loss after training (comparable with {@code probeLossBefore})
+ * @param probeLossAfter the same probe's loss of the published (averaged) weights
  * @param elapsed wall-clock time of the training loop
  * @param published the version written to the model store
  */

@@ -23,7 +23,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Pretrains the base model: the built-in conditional UNet trained with ordinary denoising (eps-MSE,
  * {@link DenoisingTrainer}) on renders of the training prompts carrying the deliberate defects of a
- * {@link DefectMix}, then published as version 0 in a {@link ModelStore}. Everything is seeded by
+ * {@link DefectMix}; the exponential moving average of its weights ({@link PretrainConfig#emaDecay()})
+ * is published as version 0 in a {@link ModelStore}. Everything is seeded by
  * {@link PretrainConfig#seed()}: the same config gives the same batches and noise, and (up to the
  * engine's floating-point scheduling) the same weights.
  */
@@ -50,7 +51,10 @@ public final class Pretrainer {
         ~config.seed()).next(PROBE_SIZE);
     int window = Math.max(1, Math.min(50, config.steps() / 10));
     double[] losses = new double[config.steps()];
-    try (UNetDenoiser model = UNetDenoiser.create(config.unet(), (int) config.seed())) {
+    try (UNetDenoiser model = UNetDenoiser.create(config.unet(), (int) config.seed());
+        UNetDenoiser average = UNetDenoiser.create(config.unet(), (int) config.seed())) {
+      average.setTrainable(false);
+      average.copyParametersFrom(model);
       double probeBefore = probeLoss(model, schedule, probe, config.seed());
       long start = System.nanoTime();
       try (DenoisingTrainer trainer = new DenoisingTrainer(model, schedule, config.learningRate(),
@@ -59,6 +63,7 @@ public final class Pretrainer {
         for (int step = 0; step < config.steps(); step++) {
           DefectiveRenders.Batch batch = data.next(config.batchSize());
           losses[step] = trainer.step(batch.images(), batch.captions());
+          average.blendParametersFrom(model, (float) (1 - config.emaDecay()));
           if (bar != null) {
             bar.step();
             bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", mean(losses, Math.max(0, step - window + 1), step + 1)));
@@ -66,13 +71,13 @@ public final class Pretrainer {
         }
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      double probeAfter = probeLoss(model, schedule, probe, config.seed());
+      double probeAfter = probeLoss(average, schedule, probe, config.seed());
       double first = mean(losses, 0, window);
       double last = mean(losses, config.steps() - window, config.steps());
       Map<String, Double> metrics = new TreeMap<>(Map.of("first_loss", first, "final_loss", last,
           "probe_loss_before", probeBefore, "probe_loss_after", probeAfter,
           "train_seconds", elapsed.toMillis() / 1000.0));
-      ModelStore.Stored stored = store.publishVersion(manifest(metrics), dir -> UNetFiles.write(dir, model));
+      ModelStore.Stored stored = store.publishVersion(manifest(metrics), dir -> UNetFiles.write(dir, average));
       return new PretrainResult(config.steps(), first, last, probeBefore, probeAfter, elapsed, stored);
     }
   }

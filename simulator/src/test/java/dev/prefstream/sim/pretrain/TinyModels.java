@@ -15,7 +15,7 @@ public final class TinyModels {
 
   /** Pretraining settings for the tiny UNet. */
   public static PretrainConfig pretrain(int steps) {
-    return PretrainConfig.defaults().withUNet(unet()).withSteps(steps, 8);
+    return PretrainConfig.defaults().withUNet(unet()).withSteps(steps, 8).withEmaDecay(0.9);
   }
 
   /** Publishes a tiny base model as version 0 in {@code store}. */
