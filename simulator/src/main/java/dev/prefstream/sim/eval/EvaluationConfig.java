@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * What an evaluation compares on. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
- * {@code eval.prompts} [0 = every held-out prompt of {@link PromptSplit#standard()}; N = a fixed
- * spread of N of them], {@code eval.seeds} [2 seeds per prompt: 0, 1, ...], {@code eval.bootstrap}
+ * {@code eval.prompts} [64: a fixed even spread of that many held-out prompts of
+ * {@link PromptSplit#standard()}; 0 = all 504 of them], {@code eval.seeds} [2 seeds per prompt: 0, 1, ...], {@code eval.bootstrap}
  * [1000 resamples], {@code eval.bootstrap-seed} [12345], {@code eval.batch} [32 images per sampling
  * batch] and {@code eval.scorers} [the built-in scorers].
  *
@@ -43,7 +43,7 @@ public record EvaluationConfig(List<Prompt> prompts, List<Long> seeds, List<Stri
     for (long s = 0; s < c.integer("eval.seeds", 2); s++) {
       seeds.add(s);
     }
-    return new EvaluationConfig(heldOut(c.integer("eval.prompts", 0)), seeds,
+    return new EvaluationConfig(heldOut(c.integer("eval.prompts", 64)), seeds,
         c.list("eval.scorers", ScorerRegistry.BUILTIN_KINDS), c.integer("eval.bootstrap", 1000),
         c.longValue("eval.bootstrap-seed", 12345), c.integer("eval.batch", 32), false);
   }

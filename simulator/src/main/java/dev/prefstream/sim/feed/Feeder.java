@@ -146,6 +146,7 @@ public final class Feeder implements Service {
       ready.countDown();
       LOG.info("feeder producing {} votes per pair at {} pairs/s with {} v{}", config.votesPerPair(), config.rate(),
           config.model(), generator.modelVersion());
+      AtomicReference<Exception> sendFailure = new AtomicReference<>();
       long produced = 0;
       long startNanos = System.nanoTime();
       while (running && (config.maxPairs() == 0 || produced < config.maxPairs())) {
@@ -157,10 +158,17 @@ public final class Feeder implements Service {
         sampling.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         for (GeneratedPair pair : generated) {
           for (PreferenceVote v : pair.votes()) {
-            producer.send(new ProducerRecord<>(votesTopic.name(), pair.pairId(), v));
+            producer.send(new ProducerRecord<>(votesTopic.name(), pair.pairId(), v), (md, e) -> {
+              if (e != null) {
+                sendFailure.compareAndSet(null, e);
+              }
+            });
           }
         }
         producer.flush();
+        if (sendFailure.get() != null) {
+          throw new IllegalStateException("could not produce votes", sendFailure.get());
+        }
         for (GeneratedPair pair : generated) {
           pairs.increment();
           votes.increment(pair.votes().size());
