@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,6 +105,9 @@ public final class LabelerBenchmark {
             error.compareAndSet(null, e);
           }
         });
+        if (i % 10_000 == 9_999) {
+          producer.flush();
+        }
       }
       producer.flush();
       if (failed.get() > 0) {
@@ -142,16 +146,16 @@ public final class LabelerBenchmark {
     return LabelerConfig.from(p);
   }
 
-  private static java.util.Properties streamsProps(LabelerConfig lc, KafkaClients clients, Topics topics,
+  private static Properties streamsProps(LabelerConfig lc, KafkaClients clients, Topics topics,
       LabelerMetrics metrics) {
-    java.util.Properties p = LabelerService.streamsProperties(lc, clients.common(),
+    Properties p = LabelerService.streamsProperties(lc, clients.common(),
         new LabelerDeadLetters(topics.dlq(), metrics));
     p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
     return p;
   }
 
   /** Records per second from the first to the n-th record processed. */
-  private static double measure(Topology topology, java.util.Properties props, LongSupplier processed, long n) {
+  private static double measure(Topology topology, Properties props, LongSupplier processed, long n) {
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       streams.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -165,7 +169,6 @@ public final class LabelerBenchmark {
           throw new IllegalStateException("processed only " + processed.getAsLong() + " of " + n + " records, state "
               + streams.state());
         }
-        Thread.onSpinWait();
         sleepQuietly();
       }
       double seconds = (System.nanoTime() - first) / 1e9;

@@ -29,10 +29,6 @@ public final class PairDecider {
     this.policy = policy;
   }
 
-  public VotingPolicy policy() {
-    return policy;
-  }
-
   public Verdict decide(String pairId, PairState state) {
     HumanTally tally = state.tally();
     Side human = tally.getVotesA() > tally.getVotesB() ? Side.A
