@@ -15,6 +15,10 @@ public final class Prefstream implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", "true");
+    // Avro decodes generated classes only from trusted packages; without this every record is refused
+    if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
+      System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.prefstream.avro");
+    }
     System.exit(commandLine().execute(args));
   }
 
