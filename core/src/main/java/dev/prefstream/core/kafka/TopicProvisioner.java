@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,12 +63,28 @@ public final class TopicProvisioner {
           }
         }
       }
-      return describe(topics, created);
+      return describeWhenVisible(topics, created);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while provisioning topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot provision topics: " + e.getMessage(), e);
+    }
+  }
+
+  /** New topics take a moment to reach the metadata of every broker path: retry until the deadline. */
+  private List<Outcome> describeWhenVisible(Collection<Topic<?, ?>> topics, List<String> created)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return describe(topics, created);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 
