@@ -14,10 +14,6 @@ import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import dev.prefstream.diffusion.train.DpoConfig;
 import dev.prefstream.diffusion.train.DpoTrainer;
 import dev.prefstream.diffusion.train.PreferencePair;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,54 +23,142 @@ import java.util.Locale;
  * Measures Diffusion-DPO training speed on this machine: steps/s and pairs/s per batch size, the
  * achieved GFLOP/s of a step (UNet convolution and linear FLOPs counted analytically; policy forward
  * and backward = 3x forward, plus the reference forward) as a fraction of the convolution
- * forward+backward peak measured in the same run, and the resident memory at two step counts to
- * show it does not grow. Called by {@code prefstream bench trainer}.
+ * forward+backward peak measured in the same run right before that batch size's timed steps, and
+ * memory every {@code rssEvery} steps of batch 8 up to {@code rssLateStep}: resident size, Java heap
+ * and what glibc's allocator holds in use and free. Called by {@code prefstream bench trainer}.
  */
 public final class DpoBenchmark {
   private static final String PROMPT = "a red square";
+  /** The late half of the memory curve may grow by at most this fraction of the RSS at its start. */
+  static final double PLATEAU_TOLERANCE = 0.05;
 
   /** What to run; {@link #defaults()} is the published configuration. */
   public record Settings(UNetConfig model, int[] batches, int warmupSteps, int timedSteps,
-      int rssEarlyStep, int rssLateStep, int peakIterations) {
+      int rssEarlyStep, int rssLateStep, int peakIterations, int rssEvery) {
 
-    /** The default 32x32 UNet, batches 8 and 16, 20 timed steps, RSS at steps 50 and 500. */
+    /** Memory read every {@code rssEarlyStep} steps. */
+    public Settings(UNetConfig model, int[] batches, int warmupSteps, int timedSteps,
+        int rssEarlyStep, int rssLateStep, int peakIterations) {
+      this(model, batches, warmupSteps, timedSteps, rssEarlyStep, rssLateStep, peakIterations,
+          rssEarlyStep);
+    }
+
+    /** The default 32x32 UNet, batches 8 and 16, 20 timed steps, memory every 50 steps to 500. */
     public static Settings defaults() {
       return new Settings(UNetConfig.defaults(List.of("a", "red", "blue", "square")),
-          new int[] {8, 16}, 5, 20, 50, 500, 20);
+          new int[] {8, 16}, 5, 20, 50, 500, 20, 50);
     }
   }
 
-  /** Speed at one batch size (pairs per step). */
+  /**
+   * Speed at one batch size (pairs per step), against the peak measured just before; cpuShare is
+   * the CPU time this process got during the timed steps over their wall time, in cores, and
+   * loadAverage the one-minute load when they ended: with less than the machine's cores the
+   * figures are the machine's load as much as the trainer's speed.
+   */
   public record BatchFigures(int batch, double medianStepMillis, double stepsPerSecond,
-      double pairsPerSecond, double gflopPerSecond, double fractionOfPeak) {}
+      double pairsPerSecond, double gflopPerSecond, double peakGflopPerSecond,
+      double fractionOfPeak, double cpuShare, double loadAverage) {}
 
   /**
-   * The whole measurement. Memory in kB after steps rssEarlyStep and rssLateStep of batch 8: the
-   * process RSS and the Java heap committed at that moment (RSS minus heap is the native part; the
-   * heap alone grows with garbage until the collector settles, so compare the native part).
+   * Memory after a step of batch 8, in kB: process RSS, Java heap committed, and glibc's bytes in
+   * use (live native allocations: libtorch tensors and the JVM's own) and free but still held (-1
+   * where mallinfo2 is missing). RSS minus the committed heap approximates the native part.
    */
-  public record Result(long parameters, double stepGflopPerPair, double peakGflopPerSecond,
-      List<BatchFigures> batches, int rssEarlyStep, long rssEarlyKb, long heapEarlyKb,
-      int rssLateStep, long rssLateKb, long heapLateKb) {
+  public record MemoryPoint(int step, long rssKb, long heapKb, long mallocInUseKb,
+      long mallocFreeKb) {
+    public long nativeKb() {
+      return rssKb - heapKb;
+    }
+  }
+
+  /** The whole measurement. */
+  public record Result(long parameters, double stepGflopPerPair, List<BatchFigures> batches,
+      int rssEarlyStep, int rssLateStep, List<MemoryPoint> memory, String allocator) {
+
+    /** The first conv2d peak measurement (before the first batch size). */
+    public double peakGflopPerSecond() {
+      return batches.get(0).peakGflopPerSecond();
+    }
+
+    public long rssEarlyKb() {
+      return at(rssEarlyStep).rssKb();
+    }
+
+    public long heapEarlyKb() {
+      return at(rssEarlyStep).heapKb();
+    }
+
+    public long rssLateKb() {
+      return at(rssLateStep).rssKb();
+    }
+
+    public long heapLateKb() {
+      return at(rssLateStep).heapKb();
+    }
+
+    /** The reading at that step. */
+    public MemoryPoint at(int step) {
+      return memory.stream().filter(m -> m.step() == step).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no memory reading at step " + step));
+    }
+
+    /** The reading halfway (the first at or after rssLateStep / 2, not before rssEarlyStep). */
+    public MemoryPoint middle() {
+      int half = Math.max(rssEarlyStep, rssLateStep / 2);
+      return memory.stream().filter(m -> m.step() >= half).findFirst().orElseThrow();
+    }
+
+    /**
+     * True when RSS grew by at most {@link #PLATEAU_TOLERANCE} of its value over the second half
+     * of the curve (from {@link #middle()} to rssLateStep).
+     */
+    public boolean plateaued() {
+      MemoryPoint mid = middle();
+      return rssLateKb() - mid.rssKb() <= PLATEAU_TOLERANCE * mid.rssKb();
+    }
 
     /** A readable report whose last line is {@code fraction of peak: X.XX} for batch 8 (or the first). */
     public String report() {
       StringBuilder out = new StringBuilder();
       out.append(String.format(Locale.ROOT, "UNet parameters: %d (%.2f M); step work %.3f GFLOP per pair%n",
           parameters, parameters / 1e6, stepGflopPerPair));
-      out.append(String.format(Locale.ROOT, "conv2d fwd+bwd peak: %.1f GFLOP/s%n", peakGflopPerSecond));
       for (BatchFigures b : batches) {
         out.append(String.format(Locale.ROOT, "batch %d pairs: median step %.1f ms, %.2f steps/s, "
-            + "%.1f pairs/s, %.1f GFLOP/s (%.2f of peak)%n", b.batch(), b.medianStepMillis(),
-            b.stepsPerSecond(), b.pairsPerSecond(), b.gflopPerSecond(), b.fractionOfPeak()));
+            + "%.1f pairs/s, %.1f GFLOP/s; conv2d fwd+bwd peak just before %.1f GFLOP/s "
+            + "(%.2f of peak); CPU %.2f of %d cores, load %.2f%n", b.batch(), b.medianStepMillis(),
+            b.stepsPerSecond(), b.pairsPerSecond(), b.gflopPerSecond(), b.peakGflopPerSecond(),
+            b.fractionOfPeak(), b.cpuShare(), Runtime.getRuntime().availableProcessors(),
+            b.loadAverage()));
       }
+      out.append("allocator: ").append(allocator).append(String.format(Locale.ROOT, "%n"));
+      out.append(String.format(Locale.ROOT, "memory (batch %d) step: RSS MB, heap committed MB, "
+          + "RSS-heap MB, malloc in use MB, malloc free held MB%n", headline().batch()));
+      for (MemoryPoint m : memory) {
+        out.append(String.format(Locale.ROOT, "  %5d: %6d %6d %6d %6s %6s%n", m.step(),
+            m.rssKb() / 1024, m.heapKb() / 1024, m.nativeKb() / 1024, mb(m.mallocInUseKb()),
+            mb(m.mallocFreeKb())));
+      }
+      MemoryPoint mid = middle();
+      MemoryPoint late = at(rssLateStep);
       out.append(String.format(Locale.ROOT, "RSS after step %d: %d MB (Java heap committed %d MB); "
-          + "after step %d: %d MB (heap %d MB)%n", rssEarlyStep, rssEarlyKb / 1024,
-          heapEarlyKb / 1024, rssLateStep, rssLateKb / 1024, heapLateKb / 1024));
-      BatchFigures headline = batches.stream().filter(b -> b.batch() == 8).findFirst()
-          .orElse(batches.get(0));
-      out.append(String.format(Locale.ROOT, "fraction of peak: %.2f", headline.fractionOfPeak()));
+          + "after step %d: %d MB (heap %d MB); steps %d-%d: RSS %+d MB, malloc in use %s MB: %s%n",
+          rssEarlyStep, rssEarlyKb() / 1024, heapEarlyKb() / 1024, rssLateStep,
+          rssLateKb() / 1024, heapLateKb() / 1024, mid.step(), rssLateStep,
+          (late.rssKb() - mid.rssKb()) / 1024,
+          late.mallocInUseKb() < 0 ? "?" : String.format(Locale.ROOT, "%+d",
+              (late.mallocInUseKb() - mid.mallocInUseKb()) / 1024),
+          plateaued() ? "plateau" : "still growing"));
+      out.append(String.format(Locale.ROOT, "fraction of peak: %.2f", headline().fractionOfPeak()));
       return out.toString();
+    }
+
+    private BatchFigures headline() {
+      return batches.stream().filter(b -> b.batch() == 8).findFirst().orElse(batches.get(0));
+    }
+
+    private static String mb(long kb) {
+      return kb < 0 ? "?" : String.valueOf(kb / 1024);
     }
   }
 
@@ -85,10 +169,9 @@ public final class DpoBenchmark {
   }
 
   public static Result run(Settings settings) {
-    double peak = convolutionPeakGflops(settings.peakIterations());
     NoiseSchedule schedule = NoiseSchedule.ddpm();
     List<BatchFigures> figures = new ArrayList<>();
-    long[] memory = new long[4];
+    List<MemoryPoint> memory = new ArrayList<>();
     try (UNetDenoiser policy = UNetDenoiser.create(settings.model(), 1);
         UNetDenoiser reference = policy.copy();
         DpoTrainer trainer = new DpoTrainer(policy, reference, schedule, DpoConfig.defaults(), 1)) {
@@ -101,29 +184,38 @@ public final class DpoBenchmark {
         if (i == 0) {
           total = Math.max(total, settings.rssLateStep());
         }
+        double peak = convolutionPeakGflops(settings.peakIterations());
         double[] millis = new double[settings.timedSteps()];
+        long timedCpu = 0;
+        long timedWall = 0;
         for (int step = 1; step <= total; step++) {
+          boolean timed = step > settings.warmupSteps()
+              && step <= settings.warmupSteps() + settings.timedSteps();
+          long cpu = timed ? NativeMemory.cpuMillis() : 0;
+          long wall = System.nanoTime();
           double stepMillis = trainer.step(pairs).stepMillis();
-          int timed = step - settings.warmupSteps() - 1;
-          if (timed >= 0 && timed < millis.length) {
-            millis[timed] = stepMillis;
+          if (timed) {
+            timedWall += System.nanoTime() - wall;
+            timedCpu += NativeMemory.cpuMillis() - cpu;
+            millis[step - settings.warmupSteps() - 1] = stepMillis;
           }
-          if (i == 0 && step == settings.rssEarlyStep()) {
-            memory[0] = residentKb();
-            memory[1] = Runtime.getRuntime().totalMemory() / 1024;
+          if (i == 0 && (step == settings.rssEarlyStep() || step == settings.rssLateStep()
+              || (settings.rssEvery() > 0 && step % settings.rssEvery() == 0
+              && step <= settings.rssLateStep()))) {
+            NativeMemory.Malloc malloc = NativeMemory.malloc();
+            memory.add(new MemoryPoint(step, NativeMemory.residentKb(),
+                Runtime.getRuntime().totalMemory() / 1024, malloc.inUseKb(), malloc.freeHeldKb()));
           }
-          if (i == 0 && step == settings.rssLateStep()) {
-            memory[2] = residentKb();
-            memory[3] = Runtime.getRuntime().totalMemory() / 1024;
+          if (step == settings.warmupSteps() + settings.timedSteps()) {
+            double median = median(millis);
+            double gflops = gflopPerPair * batch / (median / 1e3);
+            figures.add(new BatchFigures(batch, median, 1e3 / median, batch * 1e3 / median, gflops,
+                peak, gflops / peak, timedCpu / (timedWall / 1e6), NativeMemory.loadAverage()));
           }
         }
-        double median = median(millis);
-        double gflops = gflopPerPair * batch / (median / 1e3);
-        figures.add(new BatchFigures(batch, median, 1e3 / median, batch * 1e3 / median, gflops,
-            gflops / peak));
       }
-      return new Result(policy.parameterCount(), gflopPerPair, peak, figures,
-          settings.rssEarlyStep(), memory[0], memory[1], settings.rssLateStep(), memory[2], memory[3]);
+      return new Result(policy.parameterCount(), gflopPerPair, figures, settings.rssEarlyStep(),
+          settings.rssLateStep(), List.copyOf(memory), NativeMemory.allocatorEnvironment());
     }
   }
 
@@ -175,20 +267,6 @@ public final class DpoBenchmark {
       chw[i] = (float) rng.nextDouble();
     }
     return new RgbImage(size, size, chw);
-  }
-
-  /** Resident set size of this process in kB, from /proc/self/status (0 where there is none). */
-  static long residentKb() {
-    Path status = Path.of("/proc/self/status");
-    if (!Files.isReadable(status)) {
-      return 0;
-    }
-    try {
-      return Files.readAllLines(status).stream().filter(l -> l.startsWith("VmRSS:"))
-          .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static double median(double[] values) {

@@ -21,6 +21,12 @@ class DpoBenchmarkTest {
     assertEquals(8 * eight.stepsPerSecond(), eight.pairsPerSecond(), 1e-9);
     assertTrue(result.peakGflopPerSecond() > 0 && eight.fractionOfPeak() > 0);
     assertTrue(result.rssEarlyKb() > 0 && result.rssLateKb() > 0);
+    // memory every rssEarlyStep (2) steps up to rssLateStep (6); the middle reading is step 4
+    assertEquals(java.util.List.of(2, 4, 6),
+        result.memory().stream().map(DpoBenchmark.MemoryPoint::step).toList());
+    assertEquals(4, result.middle().step());
+    assertTrue(eight.cpuShare() > 0);
+    assertTrue(result.report().contains("allocator: "));
     String[] lines = result.report().split("\n");
     assertEquals(String.format(Locale.ROOT, "fraction of peak: %.2f", eight.fractionOfPeak()),
         lines[lines.length - 1]);
