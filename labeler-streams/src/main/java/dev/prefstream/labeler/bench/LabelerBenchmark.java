@@ -25,11 +25,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,6 +82,7 @@ public final class LabelerBenchmark {
       all.add(passOut);
       try (Admin admin = clients.admin()) {
         new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(all);
+        awaitPartitionsOnline(admin, all);
       }
       long t = System.nanoTime();
       feed(clients, topics.scored(), settings.pairs());
@@ -93,10 +100,42 @@ public final class LabelerBenchmark {
     }
   }
 
+  /**
+   * Waits until the broker serves every partition of the fresh topics. CreateTopics returns once the
+   * controller has registered them; the broker creates each partition's log later, one by one, which
+   * takes seconds on a busy machine. An idempotent producer that writes into that gap can have a first
+   * request refused (NOT_LEADER_OR_FOLLOWER) while a later one is appended; the refused request is
+   * then retried with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} expires it
+   * (KAFKA-15591). ListOffsets succeeds only on a partition whose leader log exists, and the admin
+   * client retries it until then.
+   */
+  private static void awaitPartitionsOnline(Admin admin, List<Topic<?, ?>> topics) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (Topic<?, ?> t : topics) {
+      for (int p = 0; p < t.partitions(); p++) {
+        latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("benchmark topics not online after 120 s: " + e.getMessage(), e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the benchmark topics", e);
+      }
+    }
+  }
+
   private static void feed(KafkaClients clients, Topic<String, ScoredPair> scored, int n) {
     try (KafkaProducer<String, ScoredPair> producer = clients.producerFor("bench-feed", scored)) {
       AtomicLong failed = new AtomicLong();
-      java.util.concurrent.atomic.AtomicReference<Exception> error = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicReference<Exception> error = new AtomicReference<>();
       for (int i = 0; i < n; i++) {
         ScoredPair p = SyntheticPairs.pair(i);
         producer.send(new ProducerRecord<>(scored.name(), p.getVote().getPairId(), p), (md, e) -> {
@@ -105,9 +144,6 @@ public final class LabelerBenchmark {
             error.compareAndSet(null, e);
           }
         });
-        if (i % 10_000 == 9_999) {
-          producer.flush();
-        }
       }
       producer.flush();
       if (failed.get() > 0) {
