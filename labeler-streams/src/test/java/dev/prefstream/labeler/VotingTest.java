@@ -13,9 +13,12 @@ import dev.prefstream.labeler.voting.MajorityPolicy;
 import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.labeler.voting.ReliabilityWeights;
 import dev.prefstream.labeler.voting.ScorerVoting;
+import dev.prefstream.labeler.voting.Sha256;
 import dev.prefstream.labeler.voting.Tolerance;
 import dev.prefstream.labeler.voting.UnanimousPolicy;
 import dev.prefstream.labeler.voting.WeightedPolicy;
+import dev.prefstream.schemas.PairIds;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -106,5 +109,19 @@ class VotingTest {
     }
     assertTrue(held > 320 && held < 480, "about 2% of 20000, got " + held);
     assertFalse(Holdout.isHoldout("pair-1", 0));
+  }
+
+  @Test
+  void theFastDigestsEqualTheSchemaModulesDefinitions() {
+    for (int i = 0; i < 2_000; i++) {
+      String prompt = "prompt \u00e9 #" + i;
+      String a = PairIds.sha256Hex(("a" + i).getBytes(StandardCharsets.UTF_8));
+      String b = PairIds.sha256Hex(("b" + i).getBytes(StandardCharsets.UTF_8));
+      assertEquals(PairIds.pairId(prompt, a, b), Sha256.pairId(prompt, a, b));
+      assertEquals(PairIds.pairId(prompt, b, a), Sha256.pairId(prompt, b, a));
+      String pair = "pair-" + i;
+      String hex = PairIds.sha256Hex(("holdout:" + pair).getBytes(StandardCharsets.UTF_8));
+      assertEquals(Long.parseLong(hex.substring(0, 13), 16) / (double) (1L << 52), Holdout.draw(pair));
+    }
   }
 }

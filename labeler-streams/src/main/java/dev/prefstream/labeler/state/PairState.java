@@ -47,8 +47,14 @@ public final class PairState {
 
   /** A pair seen for the first time, from its first (canonical) vote. */
   public static PairState first(PreferenceVote canonical) {
-    return new PairState(canonical.getPrompt(), canonical.getImageA(), canonical.getImageB(), new LinkedHashMap<>(),
-        List.of(), canonical.getTimestamp().toEpochMilli(), Decision.PENDING, Side.ABSTAIN, Map.of(), null, -1);
+    return first(canonical.getPrompt(), canonical.getImageA(), canonical.getImageB(),
+        canonical.getTimestamp().toEpochMilli());
+  }
+
+  /** A pair seen for the first time: its prompt and images in canonical orientation, the vote's time. */
+  public static PairState first(String prompt, ImageRef canonicalA, ImageRef canonicalB, long voteTimestamp) {
+    return new PairState(prompt, canonicalA, canonicalB, new LinkedHashMap<>(), List.of(), voteTimestamp,
+        Decision.PENDING, Side.ABSTAIN, Map.of(), null, -1);
   }
 
   /**
@@ -57,15 +63,34 @@ public final class PairState {
    * one arriving late is ignored. Returns true when the tally changed.
    */
   public boolean apply(PreferenceVote canonical) {
-    String key = canonical.getUserId() != null ? "u:" + canonical.getUserId() : "v:" + canonical.getVoteId();
-    long ts = canonical.getTimestamp().toEpochMilli();
+    return apply(canonical.getUserId(), canonical.getVoteId(), canonical.getChoice(),
+        canonical.getTimestamp().toEpochMilli());
+  }
+
+  /**
+   * {@link #apply(PreferenceVote)} from the vote's parts; {@code canonicalChoice} is the choice in
+   * canonical orientation (mirrored when the vote showed the images the other way round).
+   */
+  public boolean apply(String userId, String voteId, Choice canonicalChoice, long ts) {
+    String key = userId != null ? "u:" + userId : "v:" + voteId;
     Voter prev = voters.get(key);
-    if (prev != null && (prev.voteId().equals(canonical.getVoteId()) || ts < prev.timestamp())) {
+    if (prev != null && (prev.voteId().equals(voteId) || ts < prev.timestamp())) {
       return false;
     }
-    voters.put(key, new Voter(canonical.getVoteId(), canonical.getChoice(), ts));
+    voters.put(key, new Voter(voteId, canonicalChoice, ts));
     lastVoteTimestamp = Math.max(lastVoteTimestamp, ts);
-    return prev == null || prev.choice() != canonical.getChoice();
+    return prev == null || prev.choice() != canonicalChoice;
+  }
+
+  /**
+   * True when {@code prompt} and the two digests (in either order) are this pair's, so a vote carrying
+   * them has this pair's id.
+   */
+  public boolean isPairOf(String prompt, String sha256A, String sha256B) {
+    String a = imageA.getSha256();
+    String b = imageB.getSha256();
+    return this.prompt.equals(prompt)
+        && ((a.equals(sha256A) && b.equals(sha256B)) || (a.equals(sha256B) && b.equals(sha256A)));
   }
 
   /** The human tally: distinct voters' current votes. */

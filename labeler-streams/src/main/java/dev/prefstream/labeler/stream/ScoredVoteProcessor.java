@@ -9,6 +9,7 @@ import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.voting.Reliability;
+import dev.prefstream.labeler.voting.Sha256;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.PairIds;
 import java.util.ArrayList;
@@ -62,31 +63,39 @@ public final class ScoredVoteProcessor implements Processor<String, byte[], Stri
     }
     PreferenceVote vote = scored.getVote();
     String pairId = record.key();
-    String expected = PairIds.pairId(vote);
-    if (!expected.equals(vote.getPairId()) || !expected.equals(pairId)) {
-      refuse(record, "bad-pair-id", "key " + pairId + " and vote pairId " + vote.getPairId()
-          + " must both be the pair's id " + expected);
-      return;
+    String shaA = vote.getImageA().getSha256();
+    String shaB = vote.getImageB().getSha256();
+    PairState state = pairId == null ? null : pairs.get(pairId);
+    // a stored pair was checked when it was created: a vote with its prompt and digests has its id
+    boolean known = state != null && pairId.equals(vote.getPairId()) && state.isPairOf(vote.getPrompt(), shaA, shaB);
+    if (!known) {
+      String expected = Sha256.pairId(vote.getPrompt(), shaA, shaB);
+      if (!expected.equals(vote.getPairId()) || !expected.equals(pairId)) {
+        refuse(record, "bad-pair-id", "key " + pairId + " and vote pairId " + vote.getPairId()
+            + " must both be the pair's id " + expected);
+        return;
+      }
     }
-    List<ScorerScore> scores = new ArrayList<>();
+    List<ScorerScore> scores = new ArrayList<>(scored.getScores().size());
     String problem = select(scored.getScores(), scores);
     if (problem != null) {
       refuse(record, problem.startsWith("missing") ? "missing-score" : "nan-score", problem);
       return;
     }
     metrics.voteIn();
-    boolean swap = !PairIds.isCanonical(vote);
-    PreferenceVote canonical = swap ? PairIds.canonical(vote) : vote;
+    // canonical orientation (image A has the smaller digest) without copying the vote
+    boolean swap = shaA.compareTo(shaB) > 0;
     if (swap) {
       scores.replaceAll(s -> new ScorerScore(s.getScorer(), s.getVersion(), s.getScoreB(), s.getScoreA()));
     }
-    PairState state = pairs.get(pairId);
+    long ts = vote.getTimestamp().toEpochMilli();
     if (state == null) {
-      state = PairState.first(canonical);
+      state = swap ? PairState.first(vote.getPrompt(), vote.getImageB(), vote.getImageA(), ts)
+          : PairState.first(vote.getPrompt(), vote.getImageA(), vote.getImageB(), ts);
     }
-    state.apply(canonical);
+    state.apply(vote.getUserId(), vote.getVoteId(), swap ? PairIds.mirror(vote.getChoice()) : vote.getChoice(), ts);
     state.scores(List.copyOf(scores));
-    labeling.update(pairId, state, vote.getTimestamp().toEpochMilli(), e -> context.forward(record.withValue(e)));
+    labeling.update(pairId, state, ts, e -> context.forward(record.withValue(e)));
     pairs.put(pairId, state);
   }
 
