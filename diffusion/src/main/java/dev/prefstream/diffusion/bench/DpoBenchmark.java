@@ -54,11 +54,16 @@ public final class DpoBenchmark {
    * Speed at one batch size (pairs per step), against the peak measured just before; cpuShare is
    * the CPU time this process got during the timed steps over their wall time, in cores, and
    * loadAverage the one-minute load when they ended: with less than the machine's cores the
-   * figures are the machine's load as much as the trainer's speed.
+   * wall-clock figures are the machine's load as much as the trainer's speed.
+   * cpuFractionOfPeak compares GFLOP per CPU-second of the timed steps with that of the peak
+   * measurement, which other processes' load affects much less.
    */
   public record BatchFigures(int batch, double medianStepMillis, double stepsPerSecond,
       double pairsPerSecond, double gflopPerSecond, double peakGflopPerSecond,
-      double fractionOfPeak, double cpuShare, double loadAverage) {}
+      double fractionOfPeak, double cpuShare, double loadAverage, double cpuFractionOfPeak) {}
+
+  /** Conv2d forward+backward GFLOP per wall-clock second (median) and per CPU-second (all iterations). */
+  record Peak(double gflopPerSecond, double gflopPerCpuSecond) {}
 
   /**
    * Memory after a step of batch 8, in kB: process RSS, Java heap committed, and glibc's bytes in
@@ -126,10 +131,10 @@ public final class DpoBenchmark {
       for (BatchFigures b : batches) {
         out.append(String.format(Locale.ROOT, "batch %d pairs: median step %.1f ms, %.2f steps/s, "
             + "%.1f pairs/s, %.1f GFLOP/s; conv2d fwd+bwd peak just before %.1f GFLOP/s "
-            + "(%.2f of peak); CPU %.2f of %d cores, load %.2f%n", b.batch(), b.medianStepMillis(),
-            b.stepsPerSecond(), b.pairsPerSecond(), b.gflopPerSecond(), b.peakGflopPerSecond(),
-            b.fractionOfPeak(), b.cpuShare(), Runtime.getRuntime().availableProcessors(),
-            b.loadAverage()));
+            + "(%.2f of peak); CPU %.2f of %d cores, load %.2f; per CPU-second %.2f of peak%n",
+            b.batch(), b.medianStepMillis(), b.stepsPerSecond(), b.pairsPerSecond(),
+            b.gflopPerSecond(), b.peakGflopPerSecond(), b.fractionOfPeak(), b.cpuShare(),
+            Runtime.getRuntime().availableProcessors(), b.loadAverage(), b.cpuFractionOfPeak()));
       }
       out.append("allocator: ").append(allocator).append(String.format(Locale.ROOT, "%n"));
       out.append(String.format(Locale.ROOT, "memory (batch %d) step: RSS MB, heap committed MB, "
@@ -184,7 +189,7 @@ public final class DpoBenchmark {
         if (i == 0) {
           total = Math.max(total, settings.rssLateStep());
         }
-        double peak = convolutionPeakGflops(settings.peakIterations());
+        Peak peak = convolutionPeak(settings.peakIterations());
         double[] millis = new double[settings.timedSteps()];
         long timedCpu = 0;
         long timedWall = 0;
@@ -209,8 +214,12 @@ public final class DpoBenchmark {
           if (step == settings.warmupSteps() + settings.timedSteps()) {
             double median = median(millis);
             double gflops = gflopPerPair * batch / (median / 1e3);
+            double gflopsPerCpu = gflopPerPair * batch * settings.timedSteps()
+                / (Math.max(1, timedCpu) / 1e3);
             figures.add(new BatchFigures(batch, median, 1e3 / median, batch * 1e3 / median, gflops,
-                peak, gflops / peak, timedCpu / (timedWall / 1e6), NativeMemory.loadAverage()));
+                peak.gflopPerSecond(), gflops / peak.gflopPerSecond(),
+                timedCpu / (timedWall / 1e6), NativeMemory.loadAverage(),
+                gflopsPerCpu / peak.gflopPerCpuSecond()));
           }
         }
       }
@@ -219,13 +228,14 @@ public final class DpoBenchmark {
     }
   }
 
-  /** Median GFLOP/s of a 3x3 convolution forward+backward, B=32, 32->32 channels, 32x32. */
-  static double convolutionPeakGflops(int iterations) {
+  /** GFLOP/s of a 3x3 convolution forward+backward, B=32, 32->32 channels, 32x32. */
+  static Peak convolutionPeak(int iterations) {
     int b = 32;
     int c = 32;
     int hw = 32;
     double gflop = 3 * 2.0 * b * c * c * 9 * hw * hw / 1e9;
     double[] millis = new double[iterations];
+    long cpu = 0;
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray x = manager.randomNormal(new Shape(b, c, hw, hw));
       NDArray weight = manager.randomNormal(new Shape(c, c, 3, 3)).mul(0.05f);
@@ -233,6 +243,9 @@ public final class DpoBenchmark {
       x.setRequiresGradient(true);
       weight.setRequiresGradient(true);
       for (int i = -3; i < iterations; i++) {
+        if (i == 0) {
+          cpu = NativeMemory.cpuMillis();
+        }
         long start = System.nanoTime();
         try (NDManager step = manager.newSubManager()) {
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -249,8 +262,9 @@ public final class DpoBenchmark {
           millis[i] = (System.nanoTime() - start) / 1e6;
         }
       }
+      cpu = NativeMemory.cpuMillis() - cpu;
     }
-    return gflop / (median(millis) / 1e3);
+    return new Peak(gflop / (median(millis) / 1e3), gflop * iterations / (Math.max(1, cpu) / 1e3));
   }
 
   private static List<PreferencePair> pairs(int n, int size, Rng rng) {
