@@ -75,6 +75,11 @@ public final class DpoBenchmark {
     public long nativeKb() {
       return rssKb - heapKb;
     }
+
+    /** What glibc holds (in use plus free), -1 where unknown: native memory without the Java heap. */
+    public long mallocHeldKb() {
+      return mallocInUseKb < 0 ? -1 : mallocInUseKb + mallocFreeKb;
+    }
   }
 
   /** The whole measurement. */
@@ -115,12 +120,17 @@ public final class DpoBenchmark {
     }
 
     /**
-     * True when RSS grew by at most {@link #PLATEAU_TOLERANCE} of its value over the second half
-     * of the curve (from {@link #middle()} to rssLateStep).
+     * True when native memory grew by at most {@link #PLATEAU_TOLERANCE} of the RSS over the second
+     * half of the curve (from {@link #middle()} to rssLateStep). Native memory is what glibc holds
+     * where mallinfo2 is available (the Java heap's pages becoming resident also raise RSS, without
+     * any growth), else RSS.
      */
     public boolean plateaued() {
       MemoryPoint mid = middle();
-      return rssLateKb() - mid.rssKb() <= PLATEAU_TOLERANCE * mid.rssKb();
+      MemoryPoint late = at(rssLateStep);
+      long growth = mid.mallocHeldKb() < 0 || late.mallocHeldKb() < 0
+          ? late.rssKb() - mid.rssKb() : late.mallocHeldKb() - mid.mallocHeldKb();
+      return growth <= PLATEAU_TOLERANCE * mid.rssKb();
     }
 
     /** A readable report whose last line is {@code fraction of peak: X.XX} for batch 8 (or the first). */
@@ -147,10 +157,13 @@ public final class DpoBenchmark {
       MemoryPoint mid = middle();
       MemoryPoint late = at(rssLateStep);
       out.append(String.format(Locale.ROOT, "RSS after step %d: %d MB (Java heap committed %d MB); "
-          + "after step %d: %d MB (heap %d MB); steps %d-%d: RSS %+d MB, malloc in use %s MB: %s%n",
+          + "after step %d: %d MB (heap %d MB); steps %d-%d: RSS %+d MB, malloc held %s MB, "
+          + "in use %s MB: %s%n",
           rssEarlyStep, rssEarlyKb() / 1024, heapEarlyKb() / 1024, rssLateStep,
           rssLateKb() / 1024, heapLateKb() / 1024, mid.step(), rssLateStep,
           (late.rssKb() - mid.rssKb()) / 1024,
+          late.mallocHeldKb() < 0 ? "?" : String.format(Locale.ROOT, "%+d",
+              (late.mallocHeldKb() - mid.mallocHeldKb()) / 1024),
           late.mallocInUseKb() < 0 ? "?" : String.format(Locale.ROOT, "%+d",
               (late.mallocInUseKb() - mid.mallocInUseKb()) / 1024),
           plateaued() ? "plateau" : "still growing"));
