@@ -5,7 +5,7 @@ import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.model.DenoiserModel;
 import dev.prefstream.diffusion.sampling.DdimSampler;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
-import dev.prefstream.sim.pretrain.UNetFiles;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.sim.world.Prompt;
 import java.util.List;
 
@@ -28,7 +28,7 @@ public final class ModelImageSource implements ImageSource, AutoCloseable {
   /** Version {@code version} of {@code name} from the store, digests verified before loading. */
   public static ModelImageSource fromStore(ModelStore store, String name, int version, int ddimSteps,
       float guidanceScale) {
-    return new ModelImageSource(UNetFiles.load(store.version(name, version)), ddimSteps, guidanceScale);
+    return new ModelImageSource(StoredUNet.load(store.version(name, version)), ddimSteps, guidanceScale);
   }
 
   @Override

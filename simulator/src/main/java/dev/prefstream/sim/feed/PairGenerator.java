@@ -11,7 +11,7 @@ import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.DdimSampler;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import dev.prefstream.schemas.PairIds;
-import dev.prefstream.sim.pretrain.UNetFiles;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.sim.world.Dimensions;
 import dev.prefstream.sim.world.Oracle;
 import dev.prefstream.sim.world.Prompt;
@@ -104,7 +104,7 @@ public final class PairGenerator implements AutoCloseable {
       throw new ModelIntegrityException(stored.dir() + ": manifest sha256 " + stored.manifestSha256()
           + " is not the announced " + manifestSha256);
     }
-    UNetDenoiser loaded = UNetFiles.load(stored);
+    UNetDenoiser loaded = StoredUNet.load(stored);
     if (model != null) {
       model.close();
     }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
 
 /**
  * The shipped base model: the pretrained UNet in this module's resources under {@value #RESOURCE_DIR}
- * ({@value UNetFiles#PARAMETERS} and {@code manifest.json}, produced by {@link Pretrainer}; see the
+ * ({@value dev.prefstream.diffusion.store.StoredUNet#PARAMETERS} and {@code manifest.json}, produced by {@link Pretrainer}; see the
  * module README for how to reproduce it). {@link #install(ModelStore)} copies it into a model store as
  * version 0, so a fresh clone runs the demo without pretraining first.
  */

@@ -1,5 +1,6 @@
 package dev.prefstream.sim.pretrain;
 
+import dev.prefstream.diffusion.store.StoredUNet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.prefstream.core.model.Manifest;
@@ -77,14 +78,14 @@ public final class Pretrainer {
       Map<String, Double> metrics = new TreeMap<>(Map.of("first_loss", first, "final_loss", last,
           "probe_loss_before", probeBefore, "probe_loss_after", probeAfter,
           "train_seconds", elapsed.toMillis() / 1000.0));
-      ModelStore.Stored stored = store.publishVersion(manifest(metrics), dir -> UNetFiles.write(dir, average));
+      ModelStore.Stored stored = store.publishVersion(manifest(metrics), dir -> StoredUNet.writeParameters(average, dir));
       return new PretrainResult(config.steps(), first, last, probeBefore, probeAfter, elapsed, stored);
     }
   }
 
   private Manifest manifest(Map<String, Double> metrics) {
     DpoConfig dpo = DpoConfig.defaults();
-    Map<String, String> manifestConfig = new TreeMap<>(UNetFiles.describe(config.unet()));
+    Map<String, String> manifestConfig = new TreeMap<>(StoredUNet.configEntries(config.unet()));
     manifestConfig.putAll(config.describe());
     manifestConfig.put("schedule", SCHEDULE);
     return new Manifest(config.model(), Manifest.VERSION, 0, null, 0, config.steps(), dpo.beta(),

@@ -14,7 +14,7 @@ import dev.prefstream.core.testing.KafkaBroker;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import dev.prefstream.sim.pretrain.TinyModels;
-import dev.prefstream.sim.pretrain.UNetFiles;
+import dev.prefstream.diffusion.store.StoredUNet;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ class FeederIT {
     Manifest m = v0.manifest();
     ModelStore.Stored v1 = models.publishVersion(new Manifest(m.model(), m.kind(), 1, 0, 0, m.step() + 1, m.beta(),
         m.betaConvention(), m.config(), m.metrics(), m.offsets(), Map.of(), 0),
-        d -> Files.copy(v0.file(UNetFiles.PARAMETERS), d.resolve(UNetFiles.PARAMETERS)));
+        d -> Files.copy(v0.file(StoredUNet.PARAMETERS), d.resolve(StoredUNet.PARAMETERS)));
     ImageStore images = new ImageStore(ImageStore.Settings.of(dir.resolve("data")));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaClients clients = new KafkaClients(config, registry);
@@ -101,7 +101,7 @@ class FeederIT {
       try (KafkaProducer<String, ModelVersion> producer = clients.producerFor("it-versions", topics.modelVersions())) {
         ModelStore.Stored v2 = models.publishVersion(new Manifest(m.model(), m.kind(), 2, 1, 0, 3, m.beta(), m.betaConvention(), m.config(),
             m.metrics(), m.offsets(), Map.of(), 0),
-            d -> Files.copy(v0.file(UNetFiles.PARAMETERS), d.resolve(UNetFiles.PARAMETERS)));
+            d -> Files.copy(v0.file(StoredUNet.PARAMETERS), d.resolve(StoredUNet.PARAMETERS)));
         ModelVersion.Builder announced = ModelVersion.newBuilder().setModel("unet").setParent(1)
             .setReferenceVersion(0).setBeta(5000).setBetaConvention("half").setStep(3).setMetrics(Map.of())
             .setCreatedAt(Instant.now());

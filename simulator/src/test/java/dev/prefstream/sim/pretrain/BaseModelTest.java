@@ -1,5 +1,6 @@
 package dev.prefstream.sim.pretrain;
 
+import dev.prefstream.diffusion.store.StoredUNet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ class BaseModelTest {
   static void pretrainTinyBase() throws Exception {
     ModelStore.Stored v0 = TinyModels.publishBase(new ModelStore(shared.resolve("origin")), 2).published();
     shipped = Files.createDirectory(shared.resolve("shipped"));
-    for (String f : new String[] {"manifest.json", UNetFiles.PARAMETERS}) {
+    for (String f : new String[] {"manifest.json", StoredUNet.PARAMETERS}) {
       Files.copy(v0.dir().resolve(f), shipped.resolve(f));
     }
   }
@@ -39,13 +40,13 @@ class BaseModelTest {
   void refusesATamperedParameterFileAndWritesNothing(@TempDir Path dir) throws Exception {
     Path tampered = Files.createDirectory(dir.resolve("tampered"));
     Files.copy(shipped.resolve("manifest.json"), tampered.resolve("manifest.json"));
-    byte[] params = Files.readAllBytes(shipped.resolve(UNetFiles.PARAMETERS));
+    byte[] params = Files.readAllBytes(shipped.resolve(StoredUNet.PARAMETERS));
     params[params.length / 2] ^= 1;
-    Files.write(tampered.resolve(UNetFiles.PARAMETERS), params);
+    Files.write(tampered.resolve(StoredUNet.PARAMETERS), params);
 
     ModelStore store = new ModelStore(dir.resolve("store"));
     ModelIntegrityException e = assertThrows(ModelIntegrityException.class, () -> BaseModel.install(store, tampered));
-    assertTrue(e.getMessage().contains(UNetFiles.PARAMETERS), e.getMessage());
+    assertTrue(e.getMessage().contains(StoredUNet.PARAMETERS), e.getMessage());
     assertTrue(store.versions("unet").isEmpty());
   }
 

@@ -1,5 +1,6 @@
 package dev.prefstream.sim.pretrain;
 
+import dev.prefstream.diffusion.store.StoredUNet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,9 +35,9 @@ class PretrainerTest {
     assertEquals(String.join(",", Prompt.vocabulary()), m.config().get("unet.vocabulary"));
     assertEquals("16", m.config().get("unet.image-size"));
     assertEquals(result.finalLoss(), m.metrics().get("final_loss"), 1e-12);
-    String digest = PairIds.sha256Hex(Files.readAllBytes(v0.file(UNetFiles.PARAMETERS)));
-    assertEquals(m.files().get(UNetFiles.PARAMETERS), digest);
-    try (UNetDenoiser loaded = UNetFiles.load(v0)) {
+    String digest = PairIds.sha256Hex(Files.readAllBytes(v0.file(StoredUNet.PARAMETERS)));
+    assertEquals(m.files().get(StoredUNet.PARAMETERS), digest);
+    try (UNetDenoiser loaded = StoredUNet.load(v0)) {
       assertEquals(TinyModels.unet(), loaded.config());
     }
   }
@@ -44,9 +45,9 @@ class PretrainerTest {
   @Test
   void theSameSeedGivesTheSameParameters(@TempDir Path dir) {
     String a = TinyModels.publishBase(new ModelStore(dir.resolve("a")), 5).published().manifest().files()
-        .get(UNetFiles.PARAMETERS);
+        .get(StoredUNet.PARAMETERS);
     String b = TinyModels.publishBase(new ModelStore(dir.resolve("b")), 5).published().manifest().files()
-        .get(UNetFiles.PARAMETERS);
+        .get(StoredUNet.PARAMETERS);
     assertEquals(a, b);
   }
 
