@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LabelerBenchmarkIT {
   @Test
   void printsBothThroughputsAndTheRatioLast() {
-    int pairs = Integer.getInteger("labeler.bench.pairs", 20_000);
+    int pairs = Integer.getInteger("labeler.bench.pairs", 4_000);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(new OutputStream() {
       @Override
