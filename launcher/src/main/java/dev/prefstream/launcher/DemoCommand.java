@@ -74,7 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     d.put("models.root", run.resolve("models").toString());
     d.put("images.roots", run.resolve("images").toString());
     d.put("labeler.state-dir", run.resolve("state").toString());
-    d.put("labeler.policy", "majority");
+    // the built-in scorers barely agree with the simulated humans (~50%); weighted voting learns that
+    // and follows the humans, where majority lets the scorers outvote them (docs/decisions/0007)
+    d.put("labeler.policy", "weighted");
     d.put("trainer.feeds", "clean,relabeled");
     d.put("trainer.steps-per-version", "60");
     d.put("trainer.checkpoint-every", "60");
@@ -85,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     d.put("relabel.max-pairs", "128");
     d.put("feeder.rate", "2");
     d.put("feeder.votes-per-pair", "3");
-    d.put("eval.prompts", "48");
+    d.put("eval.prompts", "64");
     d.put("eval.seeds", "1");
     d.put("eval.bootstrap", "1000");
     return d;
