@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import dev.prefstream.diffusion.ImageTensors;
+import dev.prefstream.diffusion.NativeHeap;
 import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.model.DenoiserModel;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
@@ -26,6 +27,8 @@ import java.util.List;
  */
 public final class DpoTrainer implements AutoCloseable {
   private static final int STATE_MAGIC = 0x50534454; // "PSDT"
+  /** Steps between native heap trims, which keep resident memory flat (see {@link NativeHeap}). */
+  private static final int TRIM_EVERY = 25;
 
   private final DenoiserModel policy;
   private final DenoiserModel reference;
@@ -149,6 +152,9 @@ public final class DpoTrainer implements AutoCloseable {
       z = TrainingBatches.toDoubles(zArray);
     }
     boolean updated = updateReferenceIfDue();
+    if (steps() % TRIM_EVERY == 0) {
+      NativeHeap.trim();
+    }
     return new DpoStepResult(steps(), n, loss, DpoMath.implicitAccuracy(z), DpoMath.rewardMargin(z),
         gradNorm, lr, updated, referenceVersion, (System.nanoTime() - start) / 1e6);
   }
