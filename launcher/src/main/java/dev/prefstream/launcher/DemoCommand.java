@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             removeHook(stopper);
           }
-          evaluator.evaluateLatestNow();
+          evaluator.finish();
           try {
             Path report = DemoReport.write(report(c, length, progress, evaluator, relabeler), out);
             System.out.printf("%nReport: %s%n", report.toAbsolutePath());

@@ -179,7 +179,9 @@ public final class DemoReport {
   static CategoryChart winRates(List<VersionEval> evals) {
     CategoryChart c = new CategoryChartBuilder().width(CHART_W).height(CHART_H).title("Win rate over the base model")
         .xAxisTitle("metric").yAxisTitle("win rate (95% CI)").build();
-    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setErrorBarsColor(Color.DARK_GRAY).setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setErrorBarsColor(Color.DARK_GRAY)
+        .setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setXAxisLabelRotation(25);
     List<String> metrics = new ArrayList<>(evals.get(evals.size() - 1).metrics().keySet());
     for (VersionEval e : evals) {
       List<Double> rates = new ArrayList<>();

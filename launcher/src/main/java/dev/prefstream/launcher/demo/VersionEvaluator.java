@@ -9,6 +9,7 @@ import dev.prefstream.sim.eval.Evaluator;
 import dev.prefstream.sim.eval.MetricResult;
 import dev.prefstream.sim.eval.ModelImageSource;
 import dev.prefstream.core.image.RgbImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,14 +76,25 @@ public final class VersionEvaluator implements AutoCloseable {
         try {
           Thread.sleep(500);
         } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
           return;
         }
       }
     }
   }
 
-  /** Evaluates the newest version now (on the caller's thread) unless it has been already. */
-  public void evaluateLatestNow() {
+  /**
+   * Stops watching, waits for an evaluation under way to finish, then evaluates the newest version
+   * on the caller's thread unless it has been already, so the report covers the last version.
+   */
+  public void finish() {
+    running.set(false);
+    try {
+      thread.join(Duration.ofMinutes(5).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     int latest = models.latestVersion(model).orElse(0);
     if (latest > lastAttempted) {
       evaluate(latest);
