@@ -43,6 +43,7 @@ public final class TrainerService implements Service {
   private volatile Map<String, Long> resumedOffsets = Map.of();
   private volatile boolean failed;
   private volatile boolean crashed;
+  private volatile long crashAfterStep = Long.MAX_VALUE;
   private Thread thread;
 
   public TrainerService(TrainerConfig config, KafkaClients clients, ModelStore store, ImageStore images) {
@@ -78,7 +79,7 @@ public final class TrainerService implements Service {
   }
 
   private void run() {
-    try (TrainerLoop opened = new TrainerLoop(config, clients, store, images, s -> status = s)) {
+    try (TrainerLoop opened = new TrainerLoop(config, clients, store, images, this::observe)) {
       loop = opened;
       resumedOffsets = opened.resumedOffsets();
       if (!running.get()) {
@@ -148,10 +149,21 @@ public final class TrainerService implements Service {
     stop();
   }
 
-  /** Stops like a killed process would: no final checkpoint (for crash-recovery tests). */
-  void crash() {
-    crashed = true;
-    stop();
+  /**
+   * Stops like a killed process would (no final checkpoint) right after the given step, on the
+   * training thread, so a crash-recovery test places the crash between two checkpoints
+   * deterministically; call before {@link #start()}.
+   */
+  void crashAfterStep(long step) {
+    crashAfterStep = step;
+  }
+
+  private void observe(TrainerStatus s) {
+    status = s;
+    if (s.step() >= crashAfterStep) {
+      crashed = true;
+      running.set(false);
+    }
   }
 
   private void stop() {

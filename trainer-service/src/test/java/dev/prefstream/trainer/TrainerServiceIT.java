@@ -1,6 +1,7 @@
 package dev.prefstream.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prefstream.avro.DeadLetter;
@@ -124,32 +125,23 @@ class TrainerServiceIT {
       LabeledPair broken = Pairs.labeled(images.put(Pairs.square(SIZE, true, random)), missing, Side.A, Side.A, false);
       producer.send(new ProducerRecord<>(topics.clean().name(), broken.getPairId(), broken)).get();
 
-      // first run: fresh UNet published as v0, then v1 and v2; then a crash
+      // first run: fresh UNet published as v0, then v1 and v2 (step 12); then a crash right after step 17,
+      // which is off the checkpoint grid (every 4 steps): the work since step 16 is lost and must be redone
       long start = System.nanoTime();
       TrainerService first = new TrainerService(trainerConfig, clients, store, images);
+      first.crashAfterStep(17);
       first.start();
       assertTrue(first.awaitReady(WAIT), "trainer ready");
-      // crash just after a step that is not on the checkpoint grid (every 4 steps): work since the
-      // last checkpoint is lost and must be redone
-      Await.until(WAIT, () -> lastAnnounced(readVersions(versions)) >= 2 && first.status().step() % 4 == 1,
-          () -> "versions " + announced.size() + ", status " + first.status());
-      Timer stepTime = registry.find("prefstream.trainer.step.time").timer();
-      assertTrue(stepTime != null && stepTime.count() >= 13, "step timer");
-      assertTrue(registry.find("prefstream.trainer.published.version").gauge().value() >= 2);
-      assertEquals(24.0, registry.find("prefstream.trainer.buffer.size").gauge().value());
-      double meanStepMillis = stepTime.mean(TimeUnit.MILLISECONDS);
-      first.crash();
+      assertTrue(first.awaitTermination(WAIT), "crashed after step 17: " + first.status());
       double seconds = (System.nanoTime() - start) / 1e9;
       TrainerStatus crashed = first.status();
-      System.out.printf("trainer IT: %d steps in %.1f s including start-up, versions and checkpoints; DPO step "
-          + "(4 pairs, 16x16, %d-parameter UNet) %.0f ms mean = %.1f steps/s; %s%n", crashed.step(), seconds,
-          109_739, meanStepMillis, 1000 / meanStepMillis, crashed);
+      assertNull(registry.find("prefstream.trainer.step.time").timer(), "a stopped trainer removes its meters");
       assertEquals(24, crashed.bufferSize(), "30 pairs, 6 held out, 1 dead letter not counted");
       assertEquals(6, crashed.holdoutSize());
       Await.until(WAIT, () -> readDeadLetters(dlq).size() == 1, () -> "the pair with a missing image is dead-lettered");
       assertEquals("missing-image", deadLetters.get(0).getReason());
 
-      readVersions(versions);
+      Await.until(WAIT, () -> lastAnnounced(readVersions(versions)) >= 2, () -> "versions " + announced.size());
       for (ModelVersion v : announced) {
         ModelStore.Stored stored = store.version(MODEL, v.getVersion()); // verifies every digest
         assertEquals(stored.manifestSha256(), v.getManifestSha256());
@@ -163,7 +155,8 @@ class TrainerServiceIT {
       assertEquals(12L, announced.get(2).getStep());
       Manifest checkpoint = store.latestCheckpoint(MODEL).orElseThrow().manifest();
       int lastVersion = store.latestVersion(MODEL).orElseThrow();
-      assertTrue(checkpoint.step() < crashed.step(), "crashed at " + crashed.step() + " after checkpoint " + checkpoint.step());
+      assertEquals(17, crashed.step());
+      assertEquals(16, checkpoint.step(), "the last checkpoint before the crash");
       assertEquals(31L, checkpoint.offsets().values().stream().mapToLong(Long::longValue).sum(),
           "every record consumed before the checkpoint: " + checkpoint.offsets());
 
@@ -183,6 +176,16 @@ class TrainerServiceIT {
         assertEquals(0, next.getStep() % 6, "versions stay on the step grid");
         Await.until(WAIT, () -> second.status().bufferSize() == 32, () -> "no pair skipped: " + second.status());
         assertEquals(8, second.status().holdoutSize());
+        Timer stepTime = registry.find("prefstream.trainer.step.time").timer();
+        assertTrue(stepTime != null && stepTime.count() >= 1, "step timer");
+        Await.until(WAIT, () -> registry.find("prefstream.trainer.published.version").gauge().value() >= next.getVersion(),
+            () -> "published version gauge");
+        Await.until(WAIT, () -> registry.find("prefstream.trainer.buffer.size").gauge().value() == 32.0,
+            () -> "buffer size gauge");
+        double meanStepMillis = stepTime.mean(TimeUnit.MILLISECONDS);
+        System.out.printf("trainer IT: first run %d steps in %.1f s including start-up, versions and checkpoints; "
+            + "DPO step (4 pairs, 16x16, %d-parameter UNet) %.0f ms mean = %.1f steps/s; %s%n", crashed.step(), seconds,
+            109_739, meanStepMillis, 1000 / meanStepMillis, crashed);
         Manifest after = store.version(MODEL, next.getVersion()).manifest();
         checkpoint.offsets().forEach((tp, offset) -> assertTrue(after.offsets().get(tp) >= offset, tp));
       }
