@@ -4,6 +4,7 @@ import dev.prefstream.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
@@ -25,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * Creates the catalogue's topics, idempotently: a topic that exists is left alone (its partition
  * count and cleanup policy are checked and any mismatch reported), a missing one is created with the
  * catalogue's partitions, cleanup policy and the broker's replication factor (capped by cluster size).
+ * It returns once the broker serves every partition, so a producer may write at once.
  */
 public final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -63,12 +67,40 @@ public final class TopicProvisioner {
           }
         }
       }
+      awaitOnline(topics.stream().map(Topic::name).toList(), System.nanoTime() + timeout.toNanos());
       return describeWhenVisible(topics, created);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while provisioning topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot provision topics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the broker serves every partition of the topics. CreateTopics returns once the
+   * controller has registered them; the broker creates each partition's log later, one by one, which
+   * takes seconds on a busy machine. An idempotent producer that writes into that gap can have a first
+   * request refused (NOT_LEADER_OR_FOLLOWER) while a later one is appended; the refused batch is then
+   * retried with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} expires it, and its
+   * records are lost to a sender that does not check every result (KAFKA-15591). ListOffsets succeeds
+   * only on a partition whose leader log exists.
+   */
+  private void awaitOnline(Collection<String> names, long deadline) throws InterruptedException {
+    while (true) {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .forEach((name, d) -> d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
+                OffsetSpec.latest())));
+        admin.listOffsets(latest).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (ExecutionException | TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topics not served by the broker in time " + names + ": " + e.getMessage(), e);
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
     }
   }
 
@@ -123,6 +155,7 @@ public final class TopicProvisioner {
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
         if (missing.isEmpty()) {
+          awaitOnline(names, deadline);
           return;
         }
         if (System.nanoTime() > deadline) {

@@ -1,5 +1,6 @@
 package dev.prefstream.core.kafka;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,12 +18,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -106,6 +111,15 @@ class LocalBrokerIT {
         var admin = clients.admin()) {
       TopicProvisioner provisioner = new TopicProvisioner(admin, Duration.ofSeconds(30));
       List<TopicProvisioner.Outcome> first = provisioner.provision(clients.topics().all());
+      // provisioning returns once the broker serves every partition: a leader answers at once
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      clients.topics().all().forEach(t -> {
+        for (int p = 0; p < t.partitions(); p++) {
+          latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
+        }
+      });
+      assertEquals(latest.size(), assertDoesNotThrow(() -> admin.listOffsets(latest,
+          new ListOffsetsOptions().timeoutMs(1_000)).all().get()).size(), "every partition online");
       List<TopicProvisioner.Outcome> second = provisioner.provision(clients.topics().all());
       assertTrue(first.stream().allMatch(TopicProvisioner.Outcome::created));
       assertTrue(second.stream().noneMatch(TopicProvisioner.Outcome::created));

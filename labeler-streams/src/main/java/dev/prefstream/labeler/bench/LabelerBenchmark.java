@@ -81,8 +81,7 @@ public final class LabelerBenchmark {
       List<Topic<?, ?>> all = new ArrayList<>(topics.all());
       all.add(passOut);
       try (Admin admin = clients.admin()) {
-        new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(all);
-        awaitPartitionsOnline(admin, all);
+        new TopicProvisioner(admin, Duration.ofSeconds(120)).provision(all);
       }
       long t = System.nanoTime();
       feed(clients, topics.scored(), settings.pairs());
@@ -97,38 +96,6 @@ public final class LabelerBenchmark {
       return result;
     } finally {
       delete(stateDir);
-    }
-  }
-
-  /**
-   * Waits until the broker serves every partition of the fresh topics. CreateTopics returns once the
-   * controller has registered them; the broker creates each partition's log later, one by one, which
-   * takes seconds on a busy machine. An idempotent producer that writes into that gap can have a first
-   * request refused (NOT_LEADER_OR_FOLLOWER) while a later one is appended; the refused request is
-   * then retried with OUT_OF_ORDER_SEQUENCE_NUMBER until {@code delivery.timeout.ms} expires it
-   * (KAFKA-15591). ListOffsets succeeds only on a partition whose leader log exists, and the admin
-   * client retries it until then.
-   */
-  private static void awaitPartitionsOnline(Admin admin, List<Topic<?, ?>> topics) {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (Topic<?, ?> t : topics) {
-      for (int p = 0; p < t.partitions(); p++) {
-        latest.put(new TopicPartition(t.name(), p), OffsetSpec.latest());
-      }
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (true) {
-      try {
-        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-        return;
-      } catch (ExecutionException | TimeoutException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("benchmark topics not online after 120 s: " + e.getMessage(), e);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for the benchmark topics", e);
-      }
     }
   }
 
