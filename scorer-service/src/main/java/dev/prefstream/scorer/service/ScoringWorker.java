@@ -8,25 +8,25 @@ import dev.prefstream.core.kafka.Decoded;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import dev.prefstream.scorer.service.BatchScorer.Outcome;
+import dev.prefstream.scorer.service.TransactionWriter.Batch;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.FencedInstanceIdException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +35,15 @@ import org.slf4j.LoggerFactory;
  * One worker of the scoring service: a transactional consume-transform-produce loop with its own
  * consumer (in the service's group), transactional producer and scorers. Per poll: decode the
  * votes, score them as one batch, and send the scored pairs, the dead letters and the consumed
- * offsets in one transaction. An aborted transaction rewinds the consumer to the batch's first
- * offsets, so the batch is read again; being fenced (another instance took this transactional id)
- * ends the worker as failed.
+ * offsets in one transaction.
+ *
+ * <p>Pipelined: the transaction is written by the worker's {@link TransactionWriter} thread while
+ * this thread polls and scores the next batch; before handing that batch over it waits for the
+ * previous transaction to end, so at most one is open and they commit in consumption order. An
+ * aborted transaction rewinds the consumer to its batch's first offsets (and drops the batch scored
+ * meanwhile, which is read again too); being fenced (another instance took this transactional id)
+ * ends the worker as failed. Partitions are given up only after the transaction in flight has
+ * ended, so a rebalance never splits a batch from its commit.
  */
 final class ScoringWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringWorker.class);
@@ -55,6 +61,9 @@ final class ScoringWorker implements Runnable {
     Consumer<byte[], byte[]> consumer(String clientId);
   }
 
+  /** A batch handed to the writer, and the end of its transaction. */
+  private record InFlight(Batch batch, CompletableFuture<Void> written) {}
+
   private final String name;
   private final String transactionalId;
   private final ScorerConfig config;
@@ -68,9 +77,11 @@ final class ScoringWorker implements Runnable {
   private volatile boolean ready;
   private volatile boolean failed;
   private volatile Consumer<byte[], byte[]> consumer;
+  /** The batch whose transaction is being written; only the worker's thread touches it. */
+  private InFlight inFlight;
 
-  ScoringWorker(String name, String transactionalId, ScorerConfig config, Topics topics, DeadLetters deadLetters,
-      ScorerMetrics metrics, Resources resources) {
+  ScoringWorker(String name, String transactionalId, ScorerConfig config, Topics topics,
+      DeadLetters deadLetters, ScorerMetrics metrics, Resources resources) {
     this.name = name;
     this.transactionalId = transactionalId;
     this.config = config;
@@ -90,17 +101,16 @@ final class ScoringWorker implements Runnable {
         Producer<byte[], byte[]> producer = resources.producer(transactionalId);
         Consumer<byte[], byte[]> c = resources.consumer(name)) {
       consumer = c;
-      c.subscribe(List.of(topics.votes().name()));
-      ready = true;
-      started.countDown();
-      while (running) {
-        ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
-        if (!records.isEmpty()) {
-          process(records, c, producer, scorer);
-        }
+      try (TransactionWriter writer = new TransactionWriter(name, producer, metrics)) {
+        c.subscribe(List.of(topics.votes().name()), new SettleBeforeRebalance(c));
+        ready = true;
+        started.countDown();
+        loop(c, scorer, writer);
+        settle(c, null);
+      } finally {
+        // the writer has let the last transaction end; closing the consumer must not wait for it
+        inFlight = null;
       }
-    } catch (WakeupException e) {
-      LOG.debug("{} woken up to stop", name);
     } catch (RuntimeException e) {
       failed = true;
       LOG.error("{} stopped: {}", name, e.toString(), e);
@@ -111,9 +121,29 @@ final class ScoringWorker implements Runnable {
     }
   }
 
-  private void process(ConsumerRecords<byte[], byte[]> records, Consumer<byte[], byte[]> c,
-      Producer<byte[], byte[]> producer, BatchScorer scorer) {
+  private void loop(Consumer<byte[], byte[]> c, BatchScorer scorer, TransactionWriter writer) {
+    try {
+      while (running) {
+        ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
+        if (records.isEmpty()) {
+          settle(c, null);
+          continue;
+        }
+        Batch batch = score(records, c, scorer);
+        if (settle(c, batch)) {
+          inFlight = new InFlight(batch, writer.write(batch));
+        }
+      }
+    } catch (WakeupException e) {
+      LOG.debug("{} woken up to stop", name);
+    }
+  }
+
+  /** Decodes and scores one poll's records into the batch to write. */
+  private Batch score(ConsumerRecords<byte[], byte[]> records, Consumer<byte[], byte[]> c,
+      BatchScorer scorer) {
     long t0 = System.nanoTime();
+    ConsumerGroupMetadata group = c.groupMetadata();
     List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(records.count());
     List<Decoded<String, PreferenceVote>> good = new ArrayList<>(records.count());
     for (ConsumerRecord<byte[], byte[]> raw : records) {
@@ -136,15 +166,56 @@ final class ScoringWorker implements Runnable {
         out.add(deadLetter(deadLetters.of(raw, o.reason(), o.error())));
       }
     }
-    try {
-      producer.beginTransaction();
-      out.forEach(producer::send);
-      producer.sendOffsetsToTransaction(nextOffsets(records), c.groupMetadata());
-      producer.commitTransaction();
-      metrics.committed(records.count(), scored, System.nanoTime() - t0);
-    } catch (KafkaException e) {
-      abortAndRewind(e, records, c, producer);
+    return new Batch(out, offsets(records, true), offsets(records, false), group, records.count(),
+        scored, t0);
+  }
+
+  /**
+   * Waits for the transaction in flight to end. If it was aborted, seeks back to its batch's first
+   * offsets and drops {@code next} (scored meanwhile, read again from those offsets or its own
+   * first ones) and returns false; rethrows when the producer cannot go on.
+   */
+  private boolean settle(Consumer<byte[], byte[]> c, Batch next) {
+    InFlight f = inFlight;
+    if (f == null) {
+      return true;
     }
+    inFlight = null;
+    try {
+      f.written().join();
+      return true;
+    } catch (CompletionException e) {
+      if (!(e.getCause() instanceof TransactionWriter.Aborted)) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      Map<TopicPartition, OffsetAndMetadata> rewind = new HashMap<>(f.batch().first());
+      if (next != null) {
+        next.first().forEach(rewind::putIfAbsent);
+      }
+      rewind.forEach((tp, offset) -> {
+        if (c.assignment().contains(tp)) {
+          c.seek(tp, offset);
+        }
+      });
+      return false;
+    }
+  }
+
+  /** Ends the transaction in flight before partitions are given up or lost. */
+  private final class SettleBeforeRebalance implements ConsumerRebalanceListener {
+    private final Consumer<byte[], byte[]> c;
+
+    SettleBeforeRebalance(Consumer<byte[], byte[]> c) {
+      this.c = c;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      settle(c, null);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
   }
 
   private ProducerRecord<byte[], byte[]> scored(ScoredPair pair, long timestamp) {
@@ -161,52 +232,16 @@ final class ScoringWorker implements Runnable {
         t.valueSerde().serializer().serialize(t.name(), letter.value()));
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+  /** Per partition, the offset after the batch's last record ({@code next}) or its first record. */
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(
+      ConsumerRecords<byte[], byte[]> records, boolean next) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : records.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> rs = records.records(tp);
-      ConsumerRecord<byte[], byte[]> last = rs.get(rs.size() - 1);
-      offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+      ConsumerRecord<byte[], byte[]> r = next ? rs.get(rs.size() - 1) : rs.get(0);
+      offsets.put(tp, new OffsetAndMetadata(r.offset() + (next ? 1 : 0), r.leaderEpoch(), ""));
     }
     return offsets;
-  }
-
-  /**
-   * Aborts the transaction and seeks back to the batch's first offsets (the positions the last
-   * committed transaction left), or rethrows when the producer cannot go on.
-   */
-  private void abortAndRewind(KafkaException cause, ConsumerRecords<byte[], byte[]> records,
-      Consumer<byte[], byte[]> c, Producer<byte[], byte[]> producer) {
-    if (isFatal(cause)) {
-      throw new IllegalStateException(name + " can no longer write transactions", cause);
-    }
-    LOG.warn("{} aborts a transaction of {} records and reads them again: {}", name,
-        records.count(), cause.toString());
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      e.addSuppressed(cause);
-      throw new IllegalStateException(name + " cannot abort its transaction", e);
-    }
-    metrics.aborted();
-    for (TopicPartition tp : records.partitions()) {
-      if (c.assignment().contains(tp)) {
-        ConsumerRecord<byte[], byte[]> first = records.records(tp).get(0);
-        c.seek(tp, new OffsetAndMetadata(first.offset(), first.leaderEpoch(), ""));
-      }
-    }
-  }
-
-  /** Errors after which this producer must not be used again (see KafkaProducer's javadoc). */
-  private static boolean isFatal(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ProducerFencedException || t instanceof FencedInstanceIdException
-          || t instanceof OutOfOrderSequenceException || t instanceof AuthorizationException
-          || t instanceof UnsupportedVersionException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   boolean isReady() {
