@@ -34,7 +34,11 @@ class LabelerBenchmarkIT {
         PrefstreamConfig.of(Map.of("kafka.bootstrap.servers", KafkaBroker.bootstrapServers())),
         new LabelerBenchmark.Settings(pairs, 6), out);
     String text = bytes.toString(StandardCharsets.UTF_8);
-    assertTrue(r.passThroughPerSecond() > 0 && r.labelerPerSecond() > 0, text);
+    assertTrue(r.passThrough().perSecond() > 0 && r.labeler().perSecond() > 0, text);
+    // the pass-through writes one record per input; the labeler a label, a routed pair and its state
+    assertTrue(r.passThrough().recordsOutPer1k() >= 990 && r.passThrough().recordsOutPer1k() < 1100, text);
+    assertTrue(r.labeler().recordsOutPer1k() >= 2900, text);
+    assertTrue(r.labeler().processCpuMsPer1k() > 0, text);
     String[] lines = text.strip().split("\n");
     assertTrue(lines[lines.length - 1].matches("ratio: \\d+\\.\\d\\d"), text);
   }

@@ -49,7 +49,7 @@ import org.apache.kafka.streams.kstream.Produced;
  * (decode each {@link ScoredPair}, encode it to another topic) and the labeler process the same
  * synthetic scored pairs with the same Streams settings; prints both throughputs and, last,
  * {@code ratio: X.XX} (labeler over pass-through). Each throughput is records over the time from the
- * first to the last record processed.
+ * first to the last record processed, after an unmeasured warm-up of both topologies.
  */
 public final class LabelerBenchmark {
   /** What to run: how many scored pairs, and the partitions of the benchmark's topics. */
@@ -60,11 +60,13 @@ public final class LabelerBenchmark {
   }
 
   /** Throughputs in records per second. */
-  public record Result(long pairs, double passThroughPerSecond, double labelerPerSecond) {
+  public record Result(long pairs, Phase passThrough, Phase labeler) {
     public double ratio() {
-      return labelerPerSecond / passThroughPerSecond;
+      return labeler.perSecond() / passThrough.perSecond();
     }
   }
+
+  private static final long WARMUP_PAIRS = 100_000;
 
   private LabelerBenchmark() {}
 
@@ -87,10 +89,16 @@ public final class LabelerBenchmark {
       feed(clients, topics.scored(), settings.pairs());
       out.printf(Locale.ROOT, "fed %d scored pairs in %.1f s%n", settings.pairs(), (System.nanoTime() - t) / 1e9);
 
-      double pass = passThrough(config, clients, topics, passOut, stateDir, run, settings.pairs());
-      out.printf(Locale.ROOT, "pass-through (exactly-once): %.0f records/s%n", pass);
-      double labeler = labeler(config, clients, topics, stateDir, run, settings.pairs());
-      out.printf(Locale.ROOT, "labeler (exactly-once): %.0f records/s%n", labeler);
+      // both topologies first run over the head of the input unmeasured, so that neither pays the JIT's
+      // compilation (a C2 thread took ~30% of the machine during an unwarmed labeler run)
+      long warmup = Math.min(settings.pairs(), WARMUP_PAIRS);
+      passThrough(config, clients, topics, passOut, stateDir, run + "-warmup", warmup);
+      labeler(config, clients, topics, stateDir, run + "-warmup", warmup);
+      out.printf(Locale.ROOT, "warm-up: %d pairs through each topology, not measured%n", warmup);
+      Phase pass = passThrough(config, clients, topics, passOut, stateDir, run, settings.pairs());
+      out.println("pass-through (exactly-once): " + pass.describe());
+      Phase labeler = labeler(config, clients, topics, stateDir, run, settings.pairs());
+      out.println("labeler (exactly-once): " + labeler.describe());
       Result result = new Result(settings.pairs(), pass, labeler);
       out.printf(Locale.ROOT, "ratio: %.2f%n", result.ratio());
       return result;
@@ -119,7 +127,7 @@ public final class LabelerBenchmark {
     }
   }
 
-  private static double passThrough(PrefstreamConfig config, KafkaClients clients, Topics topics,
+  private static Phase passThrough(PrefstreamConfig config, KafkaClients clients, Topics topics,
       Topic<String, ScoredPair> passOut, Path stateDir, String run, long n) {
     AtomicLong seen = new AtomicLong();
     StreamsBuilder b = new StreamsBuilder();
@@ -132,7 +140,7 @@ public final class LabelerBenchmark {
     return measure(b.build(), streamsProps(lc, clients, topics, metrics), seen::get, n);
   }
 
-  private static double labeler(PrefstreamConfig config, KafkaClients clients, Topics topics, Path stateDir,
+  private static Phase labeler(PrefstreamConfig config, KafkaClients clients, Topics topics, Path stateDir,
       String run, long n) {
     LabelerConfig lc = labelerConfig(config, run + "-labeler", stateDir);
     LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
@@ -157,16 +165,33 @@ public final class LabelerBenchmark {
     return p;
   }
 
-  /** Records per second from the first to the n-th record processed. */
-  private static double measure(Topology topology, Properties props, LongSupplier processed, long n) {
+  /**
+   * One topology's measured run: records per second from the first to the n-th record processed;
+   * per 1000 input records, the records and bytes its producer sent and the CPU milliseconds used by
+   * this process and by the whole machine (the broker included) over the same interval.
+   */
+  public record Phase(double perSecond, double recordsOutPer1k, double kilobytesOutPer1k, double processCpuMsPer1k,
+      double machineCpuMsPer1k) {
+    String describe() {
+      return String.format(Locale.ROOT, "%.0f records/s; per 1000 records: %.0f records and %.0f kB written, "
+          + "CPU %.0f ms in this process and %.0f ms on the machine", perSecond, recordsOutPer1k, kilobytesOutPer1k,
+          processCpuMsPer1k, machineCpuMsPer1k);
+    }
+  }
+
+  private static Phase measure(Topology topology, Properties props, LongSupplier processed, long n) {
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       streams.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       long first = 0;
+      CpuClock cpuAtFirst = null;
+      double[] sentAtFirst = null;
       while (processed.getAsLong() < n) {
         long now = System.nanoTime();
         if (first == 0 && processed.getAsLong() > 0) {
           first = now;
+          cpuAtFirst = CpuClock.now();
+          sentAtFirst = sent(streams);
         }
         if (now > deadline || streams.state() == KafkaStreams.State.ERROR) {
           throw new IllegalStateException("processed only " + processed.getAsLong() + " of " + n + " records, state "
@@ -175,10 +200,29 @@ public final class LabelerBenchmark {
         sleepQuietly();
       }
       double seconds = (System.nanoTime() - first) / 1e9;
+      double[] cpu = CpuClock.now().millisPerThousand(cpuAtFirst, n);
+      double[] sent = sent(streams);
       streams.close(Duration.ofSeconds(60));
       streams.cleanUp();
-      return n / seconds;
+      return new Phase(n / seconds, (sent[0] - sentAtFirst[0]) * 1000 / n, (sent[1] - sentAtFirst[1]) / n,
+          cpu[0], cpu[1]);
     }
+  }
+
+  /** Records and bytes sent so far by the application's producers. */
+  private static double[] sent(KafkaStreams streams) {
+    double records = 0;
+    double bytes = 0;
+    for (var e : streams.metrics().entrySet()) {
+      if (e.getKey().group().equals("producer-metrics") && e.getValue().metricValue() instanceof Double v) {
+        switch (e.getKey().name()) {
+          case "record-send-total" -> records += v;
+          case "outgoing-byte-total" -> bytes += v;
+          default -> { }
+        }
+      }
+    }
+    return new double[] {records, bytes};
   }
 
   private static void sleepQuietly() {

@@ -11,7 +11,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
-/** The labeler's named state stores: persistent, cached, changelogged. */
+/**
+ * The labeler's named state stores: persistent and changelogged. The pair store is not cached: most
+ * pairs get a handful of votes spread over minutes, so a record cache rarely saves a changelog write,
+ * while its sorted index cost ~20% of the stream thread (labeler-streams/README.md, benchmark).
+ */
 public final class LabelerStores {
   /** Pair id to {@link PairState}: the human tally, latest scores and last emitted decisions. */
   public static final String PAIRS = "pair-tally";
@@ -24,7 +28,7 @@ public final class LabelerStores {
 
   public static StoreBuilder<KeyValueStore<String, PairState>> pairs() {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS), Serdes.String(), new PairStateSerde())
-        .withCachingEnabled();
+        .withCachingDisabled();
   }
 
   public static StoreBuilder<KeyValueStore<String, Reliability>> reliability() {
