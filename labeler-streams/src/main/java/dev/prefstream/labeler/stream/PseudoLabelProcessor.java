@@ -6,53 +6,24 @@ import dev.prefstream.labeler.LabelerMetrics;
 import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.state.Pseudo;
-import dev.prefstream.labeler.stream.Emission.Destination;
-import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.schemas.AvroSerde;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Joins pseudo-labels to the pair state. A pseudo-label from a later model version supersedes the
  * pair's earlier one; one from the same or an older version (late or re-sent) is ignored. A
  * pseudo-label for a pair the labeler never saw is a dead letter ({@code unknown-pair}).
  */
-public final class PseudoLabelProcessor implements Processor<String, byte[], String, Emission> {
-  private static final AvroSerde<PseudoLabel> SERDE = AvroSerde.of(PseudoLabel.class);
-
-  private final LabelerConfig config;
-  private final LabelerMetrics metrics;
-  private final LabelerDeadLetters deadLetters;
-  private ProcessorContext<String, Emission> context;
-  private KeyValueStore<String, PairState> pairs;
-  private PairLabeling labeling;
-
+public final class PseudoLabelProcessor extends PairProcessor<PseudoLabel> {
   public PseudoLabelProcessor(LabelerConfig config, LabelerMetrics metrics, LabelerDeadLetters deadLetters) {
-    this.config = config;
-    this.metrics = metrics;
-    this.deadLetters = deadLetters;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, Emission> context) {
-    this.context = context;
-    this.pairs = context.getStateStore(LabelerStores.PAIRS);
-    KeyValueStore<String, Reliability> reliability = context.getStateStore(LabelerStores.RELIABILITY);
-    this.labeling = new PairLabeling(config, metrics, reliability, context.taskId().toString());
+    super(config, metrics, deadLetters, AvroSerde.of(PseudoLabel.class));
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    PseudoLabel label;
-    try {
-      label = SERDE.decode(record.value());
-    } catch (SerializationException | NullPointerException e) {
-      refuse(record, "undeserializable", record.value() == null ? "null value" : e.getMessage());
+    PseudoLabel label = decodeOrRefuse(record);
+    if (label == null) {
       return;
     }
     String pairId = record.key();
@@ -71,12 +42,6 @@ public final class PseudoLabelProcessor implements Processor<String, byte[], Str
     }
     state.pseudo(new Pseudo(label.getModelName(), label.getModelVersion(), state.decision().human(),
         List.copyOf(label.getAnchors())));
-    labeling.update(pairId, state, -1, e -> context.forward(record.withValue(e)));
-    pairs.put(pairId, state);
-  }
-
-  private void refuse(Record<String, byte[]> record, String reason, String error) {
-    RecordMetadata md = context.recordMetadata().orElseThrow();
-    context.forward(record.withValue(new Emission(Destination.DLQ, deadLetters.labeler(md, record, reason, error))));
+    update(record, pairId, state, -1);
   }
 }

@@ -7,58 +7,28 @@ import dev.prefstream.labeler.LabelerConfig;
 import dev.prefstream.labeler.LabelerMetrics;
 import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.state.PairState;
-import dev.prefstream.labeler.stream.Emission.Destination;
-import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.labeler.voting.Sha256;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.PairIds;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Tallies each scored vote into its pair's state and re-decides the pair. The value is decoded here,
- * not by the source's deserializer, so every refused record keeps its exact raw bytes in the dead
- * letter: undecodable bytes ({@code undeserializable}), a key that is not the vote's pair id
+ * Tallies each scored vote into its pair's state and re-decides the pair. Refused records, raw bytes
+ * kept in the dead letter: undecodable bytes ({@code undeserializable}), a key that is not the vote's pair id
  * ({@code bad-pair-id}), a configured scorer missing ({@code missing-score}) or a NaN or infinite
  * score ({@code nan-score}). A refused record does not count as a vote.
  */
-public final class ScoredVoteProcessor implements Processor<String, byte[], String, Emission> {
-  private static final AvroSerde<ScoredPair> SERDE = AvroSerde.of(ScoredPair.class);
-
-  private final LabelerConfig config;
-  private final LabelerMetrics metrics;
-  private final LabelerDeadLetters deadLetters;
-  private ProcessorContext<String, Emission> context;
-  private KeyValueStore<String, PairState> pairs;
-  private PairLabeling labeling;
-
+public final class ScoredVoteProcessor extends PairProcessor<ScoredPair> {
   public ScoredVoteProcessor(LabelerConfig config, LabelerMetrics metrics, LabelerDeadLetters deadLetters) {
-    this.config = config;
-    this.metrics = metrics;
-    this.deadLetters = deadLetters;
-  }
-
-  @Override
-  public void init(ProcessorContext<String, Emission> context) {
-    this.context = context;
-    this.pairs = context.getStateStore(LabelerStores.PAIRS);
-    KeyValueStore<String, Reliability> reliability = context.getStateStore(LabelerStores.RELIABILITY);
-    this.labeling = new PairLabeling(config, metrics, reliability, context.taskId().toString());
+    super(config, metrics, deadLetters, AvroSerde.of(ScoredPair.class));
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    ScoredPair scored;
-    try {
-      scored = SERDE.decode(record.value());
-    } catch (SerializationException | NullPointerException e) {
-      refuse(record, "undeserializable", record.value() == null ? "null value" : e.getMessage());
+    ScoredPair scored = decodeOrRefuse(record);
+    if (scored == null) {
       return;
     }
     PreferenceVote vote = scored.getVote();
@@ -95,8 +65,7 @@ public final class ScoredVoteProcessor implements Processor<String, byte[], Stri
     }
     state.apply(vote.getUserId(), vote.getVoteId(), swap ? PairIds.mirror(vote.getChoice()) : vote.getChoice(), ts);
     state.scores(List.copyOf(scores));
-    labeling.update(pairId, state, ts, e -> context.forward(record.withValue(e)));
-    pairs.put(pairId, state);
+    update(record, pairId, state, ts);
   }
 
   /** Fills {@code out} with the scores that vote; returns what is wrong with them, or null. */
@@ -126,10 +95,5 @@ public final class ScoredVoteProcessor implements Processor<String, byte[], Stri
       }
     }
     return null;
-  }
-
-  private void refuse(Record<String, byte[]> record, String reason, String error) {
-    RecordMetadata md = context.recordMetadata().orElseThrow();
-    context.forward(record.withValue(new Emission(Destination.DLQ, deadLetters.labeler(md, record, reason, error))));
   }
 }
