@@ -5,12 +5,14 @@ import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,7 +23,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Builds Kafka clients from the {@code kafka.*} section of the configuration, with prefstream's
  * defaults (idempotent producers, read_committed consumers without auto-commit), and binds each
- * client's metrics to the process's registry. Metric binders are closed with {@link #close()}.
+ * client's metrics to the process's registry. A client's metrics leave the registry when the client
+ * is closed (so a service that reconnects can register its client id again); {@link #close()}
+ * removes any left.
  */
 public final class KafkaClients implements AutoCloseable {
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
@@ -79,7 +83,7 @@ public final class KafkaClients implements AutoCloseable {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.putAll(overrides);
-    return bind(new KafkaProducer<>(p, keys, values));
+    return new MeteredProducer<>(p, keys, values, this);
   }
 
   /** A transactional producer; {@code initTransactions()} is called before it is returned. */
@@ -108,7 +112,7 @@ public final class KafkaClients implements AutoCloseable {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putAll(overrides);
-    return bind(new KafkaConsumer<>(p, keys, values));
+    return new MeteredConsumer<>(p, keys, values, this);
   }
 
   /** A consumer reading raw bytes, for stages that must dead-letter what they cannot decode. */
@@ -121,14 +125,75 @@ public final class KafkaClients implements AutoCloseable {
     return producer(clientId, topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
-  private <C extends AutoCloseable> C bind(C client) {
-    KafkaClientMetrics metrics = client instanceof KafkaProducer<?, ?> p ? new KafkaClientMetrics(p)
-        : new KafkaClientMetrics((KafkaConsumer<?, ?>) client);
+  private KafkaClientMetrics bind(KafkaClientMetrics metrics) {
     metrics.bindTo(registry);
     synchronized (binders) {
       binders.add(metrics);
     }
-    return client;
+    return metrics;
+  }
+
+  private void unbind(KafkaClientMetrics metrics) {
+    synchronized (binders) {
+      if (!binders.remove(metrics)) {
+        return;
+      }
+    }
+    metrics.close();
+  }
+
+  /** A producer whose metrics leave the registry (and their refresh thread stops) when it closes. */
+  private static final class MeteredProducer<K, V> extends KafkaProducer<K, V> {
+    private final KafkaClients owner;
+    private final KafkaClientMetrics metrics;
+
+    MeteredProducer(Map<String, Object> config, Serializer<K> keys, Serializer<V> values, KafkaClients owner) {
+      super(config, keys, values);
+      this.owner = owner;
+      this.metrics = owner.bind(new KafkaClientMetrics(this));
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      owner.unbind(metrics);
+      super.close(timeout);
+    }
+
+    @Override
+    public void close() {
+      owner.unbind(metrics);
+      super.close();
+    }
+  }
+
+  /** A consumer whose metrics leave the registry (and their refresh thread stops) when it closes. */
+  private static final class MeteredConsumer<K, V> extends KafkaConsumer<K, V> {
+    private final KafkaClients owner;
+    private final KafkaClientMetrics metrics;
+
+    MeteredConsumer(Map<String, Object> config, Deserializer<K> keys, Deserializer<V> values, KafkaClients owner) {
+      super(config, keys, values);
+      this.owner = owner;
+      this.metrics = owner.bind(new KafkaClientMetrics(this));
+    }
+
+    @Override
+    public void close(CloseOptions options) {
+      owner.unbind(metrics);
+      super.close(options);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      owner.unbind(metrics);
+      super.close(timeout);
+    }
+
+    @Override
+    public void close() {
+      owner.unbind(metrics);
+      super.close();
+    }
   }
 
   @Override

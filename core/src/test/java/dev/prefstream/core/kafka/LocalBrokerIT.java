@@ -135,6 +135,27 @@ class LocalBrokerIT {
   }
 
   @Test
+  void aClosedClientsMetricsLeaveTheRegistry() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (KafkaClients clients = new KafkaClients(KafkaBroker.freshConfig(1), registry)) {
+      for (int round = 0; round < 2; round++) {
+        try (KafkaProducer<byte[], byte[]> producer = clients.producer("metered", new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+          assertFalse(registry.find("kafka.producer.request.total").tag("client.id", "metered").meters().isEmpty(),
+              "round " + round + ": the producer's metrics are registered");
+        }
+        assertTrue(registry.find("kafka.producer.request.total").tag("client.id", "metered").meters().isEmpty(),
+            "round " + round + ": gone once the producer is closed");
+      }
+      var consumer = clients.rawConsumer(null, "metered-consumer", Map.of());
+      assertFalse(registry.find("kafka.consumer.fetch.manager.fetch.total").meters().isEmpty());
+      consumer.close(Duration.ofSeconds(5));
+      assertTrue(registry.find("kafka.consumer.fetch.manager.fetch.total").tag("client.id", "metered-consumer")
+          .meters().isEmpty());
+    }
+  }
+
+  @Test
   void deadLetterKeepsTheOriginalBytes() {
     DeadLetters dlq = new DeadLetters(Topics.defaults().dlq(), "unit", new SimpleMeterRegistry());
     var letter = dlq.of("src", 3, 17L, 5L, new byte[] {1}, new byte[] {2, 3}, "why", "because").value();
