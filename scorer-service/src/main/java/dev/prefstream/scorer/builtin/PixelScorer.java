@@ -3,26 +3,13 @@ package dev.prefstream.scorer.builtin;
 import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.scorer.Scorer;
 import dev.prefstream.scorer.ScoringItem;
+import dev.prefstream.scorer.Versioned;
 import java.util.List;
 
 /** Base of the stateless built-in scorers: scores each item on its own, holds no resources. */
-abstract class PixelScorer implements Scorer {
-  private final String name;
-  private final String version;
-
+abstract class PixelScorer extends Versioned implements Scorer {
   PixelScorer(String name, String version) {
-    this.name = name;
-    this.version = version;
-  }
-
-  @Override
-  public final String name() {
-    return name;
-  }
-
-  @Override
-  public final String version() {
-    return version;
+    super(name, version);
   }
 
   @Override

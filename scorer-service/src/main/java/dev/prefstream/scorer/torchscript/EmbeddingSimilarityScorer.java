@@ -1,11 +1,8 @@
 package dev.prefstream.scorer.torchscript;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.prefstream.core.image.RgbImage;
-import dev.prefstream.scorer.Scorer;
-import dev.prefstream.scorer.ScoringException;
 import dev.prefstream.scorer.ScoringItem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,66 +19,35 @@ import java.util.Map;
  * beyond the text encoder's token limit (truncated), and it is only as good as the export and
  * preprocessing match the model's training.
  */
-public final class EmbeddingSimilarityScorer implements Scorer {
-  private final String name;
-  private final String version;
+public final class EmbeddingSimilarityScorer extends TorchScriptScorer {
   private final double scale;
-  private final HuggingFaceTokenizer tokenizer;
   private final Predictor<List<RgbImage>, float[][]> images;
   private final Predictor<List<String>, float[][]> texts;
 
-  EmbeddingSimilarityScorer(String name, String version, double scale,
-      HuggingFaceTokenizer tokenizer, Predictor<List<RgbImage>, float[][]> images,
-      Predictor<List<String>, float[][]> texts) {
-    this.name = name;
-    this.version = version;
+  /** {@code owned} holds the predictors and the text predictor's tokenizer. */
+  EmbeddingSimilarityScorer(String name, String version, Owned owned, double scale,
+      Predictor<List<RgbImage>, float[][]> images, Predictor<List<String>, float[][]> texts) {
+    super(name, version, owned);
     this.scale = scale;
-    this.tokenizer = tokenizer;
     this.images = images;
     this.texts = texts;
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String version() {
-    return version;
-  }
-
-  @Override
-  public double[] score(List<ScoringItem> items) {
-    if (items.isEmpty()) {
-      return new double[0];
-    }
+  double[] scoreBatch(List<ScoringItem> items) throws TranslateException {
     Map<String, Integer> promptIndex = new LinkedHashMap<>();
     List<RgbImage> batch = new ArrayList<>(items.size());
     for (ScoringItem item : items) {
       promptIndex.putIfAbsent(item.prompt(), promptIndex.size());
       batch.add(item.image());
     }
-    float[][] imageEmbeddings;
-    float[][] textEmbeddings;
-    try {
-      imageEmbeddings = images.predict(batch);
-      textEmbeddings = texts.predict(new ArrayList<>(promptIndex.keySet()));
-    } catch (TranslateException e) {
-      throw new ScoringException(name + ": model failed on a batch of " + items.size(), e);
-    }
+    float[][] imageEmbeddings = images.predict(batch);
+    float[][] textEmbeddings = texts.predict(new ArrayList<>(promptIndex.keySet()));
     double[] scores = new double[items.size()];
     for (int i = 0; i < scores.length; i++) {
       float[] text = textEmbeddings[promptIndex.get(items.get(i).prompt())];
       scores[i] = scale * Embeddings.cosine(imageEmbeddings[i], text);
     }
     return scores;
-  }
-
-  @Override
-  public void close() {
-    try (tokenizer; images; texts) {
-      // closes all three, in reverse order
-    }
   }
 }

@@ -1,14 +1,10 @@
 package dev.prefstream.scorer.torchscript;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.inference.Predictor;
-import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.core.model.ModelIntegrityException;
-import dev.prefstream.scorer.ScorerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +20,7 @@ import java.util.Map;
  * scale                               multiplies the cosine (default 1; PickScore 100)
  * </pre>
  */
-public final class EmbeddingSimilarityScorerFactory implements ScorerFactory {
-  private final String name;
-  private final String version;
+public final class EmbeddingSimilarityScorerFactory extends TorchScriptScorerFactory {
   private final ImagePreprocessor preprocessor;
   private final byte[] tokenizerJson;
   private final int maxLength;
@@ -34,11 +28,10 @@ public final class EmbeddingSimilarityScorerFactory implements ScorerFactory {
   private final TorchScriptModel imageModel;
   private final TorchScriptModel textModel;
 
-  private EmbeddingSimilarityScorerFactory(String name, String version,
+  private EmbeddingSimilarityScorerFactory(String name, ScorerDescriptor descriptor, Owned models,
       ImagePreprocessor preprocessor, byte[] tokenizerJson, int maxLength, double scale,
       TorchScriptModel imageModel, TorchScriptModel textModel) {
-    this.name = name;
-    this.version = version;
+    super(name, descriptor, models);
     this.preprocessor = preprocessor;
     this.tokenizerJson = tokenizerJson;
     this.maxLength = maxLength;
@@ -67,47 +60,19 @@ public final class EmbeddingSimilarityScorerFactory implements ScorerFactory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tokenizer " + tokenizerFile.path(), e);
     }
-    TorchScriptModel image = TorchScriptModel.load(name + "-image", imageFile);
-    TorchScriptModel text = null;
-    try {
-      text = TorchScriptModel.load(name + "-text", textFile);
-      EmbeddingSimilarityScorerFactory factory = new EmbeddingSimilarityScorerFactory(name,
-          "ts-" + descriptor.fingerprint(), preprocessor, tokenizerJson, maxLength, scale, image,
-          text);
-      SmokeTest.run(factory);
-      return factory;
-    } catch (RuntimeException e) {
-      TorchScriptModel.closeAll(image, text);
-      throw e;
-    }
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String version() {
-    return version;
+    return open(models -> new EmbeddingSimilarityScorerFactory(name, descriptor, models,
+        preprocessor, tokenizerJson, maxLength, scale, load(models, name, "image", imageFile),
+        load(models, name, "text", textFile)));
   }
 
   @Override
   public EmbeddingSimilarityScorer create() {
-    HuggingFaceTokenizer tokenizer = newTokenizer();
-    Predictor<List<RgbImage>, float[][]> images = null;
-    try {
-      images = imageModel.newPredictor(new ImageEncoderTranslator(preprocessor));
-      Predictor<List<String>, float[][]> texts =
-          textModel.newPredictor(new TextEncoderTranslator(tokenizer));
-      return new EmbeddingSimilarityScorer(name, version, scale, tokenizer, images, texts);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      if (images != null) {
-        images.close();
-      }
-      throw e;
-    }
+    return Owned.making(owned -> {
+      HuggingFaceTokenizer tokenizer = owned.add(newTokenizer());
+      return new EmbeddingSimilarityScorer(name(), version(), owned, scale,
+          owned.add(imageModel.newPredictor(new ImageEncoderTranslator(preprocessor))),
+          owned.add(textModel.newPredictor(new TextEncoderTranslator(tokenizer))));
+    });
   }
 
   /** A tokenizer over the verified tokenizer.json, padding and truncating to the max length. */
@@ -119,10 +84,5 @@ public final class EmbeddingSimilarityScorerFactory implements ScorerFactory {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  @Override
-  public void close() {
-    TorchScriptModel.closeAll(imageModel, textModel);
   }
 }

@@ -3,7 +3,6 @@ package dev.prefstream.scorer.torchscript;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.prefstream.core.image.RgbImage;
-import dev.prefstream.scorer.Scorer;
 import dev.prefstream.scorer.ScoringException;
 import dev.prefstream.scorer.ScoringItem;
 import java.util.List;
@@ -17,30 +16,18 @@ import java.util.List;
  * photos and art. Misses: the prompt entirely, so an off-prompt beautiful image scores high; biases
  * of its rating data (favours certain styles).
  */
-public final class ImageHeadScorer implements Scorer {
-  private final String name;
-  private final String version;
+public final class ImageHeadScorer extends TorchScriptScorer {
   private final boolean normalizeEmbedding;
   private final Predictor<List<RgbImage>, float[][]> encoder;
   private final Predictor<float[][], float[]> head;
 
-  ImageHeadScorer(String name, String version, boolean normalizeEmbedding,
+  /** {@code owned} holds the two predictors. */
+  ImageHeadScorer(String name, String version, Owned owned, boolean normalizeEmbedding,
       Predictor<List<RgbImage>, float[][]> encoder, Predictor<float[][], float[]> head) {
-    this.name = name;
-    this.version = version;
+    super(name, version, owned);
     this.normalizeEmbedding = normalizeEmbedding;
     this.encoder = encoder;
     this.head = head;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String version() {
-    return version;
   }
 
   @Override
@@ -49,24 +36,16 @@ public final class ImageHeadScorer implements Scorer {
   }
 
   @Override
-  public double[] score(List<ScoringItem> items) {
-    if (items.isEmpty()) {
-      return new double[0];
-    }
-    float[] raw;
-    try {
-      float[][] embeddings = encoder.predict(items.stream().map(ScoringItem::image).toList());
-      if (normalizeEmbedding) {
-        for (int i = 0; i < embeddings.length; i++) {
-          embeddings[i] = Embeddings.normalized(embeddings[i]);
-        }
+  double[] scoreBatch(List<ScoringItem> items) throws TranslateException {
+    float[][] embeddings = encoder.predict(items.stream().map(ScoringItem::image).toList());
+    if (normalizeEmbedding) {
+      for (int i = 0; i < embeddings.length; i++) {
+        embeddings[i] = Embeddings.normalized(embeddings[i]);
       }
-      raw = head.predict(embeddings);
-    } catch (TranslateException e) {
-      throw new ScoringException(name + ": model failed on a batch of " + items.size(), e);
     }
+    float[] raw = head.predict(embeddings);
     if (raw.length != items.size()) {
-      throw new ScoringException(name + ": head returned " + raw.length + " scores for "
+      throw new ScoringException(name() + ": head returned " + raw.length + " scores for "
           + items.size() + " images");
     }
     double[] scores = new double[raw.length];
@@ -74,12 +53,5 @@ public final class ImageHeadScorer implements Scorer {
       scores[i] = raw[i];
     }
     return scores;
-  }
-
-  @Override
-  public void close() {
-    try (encoder; head) {
-      // closes both
-    }
   }
 }

@@ -1,10 +1,6 @@
 package dev.prefstream.scorer.torchscript;
 
-import ai.djl.inference.Predictor;
-import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.core.model.ModelIntegrityException;
-import dev.prefstream.scorer.ScorerFactory;
-import java.util.List;
 
 /**
  * Loads an image encoder and a scoring head once (each verified against its SHA-256 first) and
@@ -17,18 +13,16 @@ import java.util.List;
  * head.normalize-input                L2-normalise the embedding first (default true, as LAION)
  * </pre>
  */
-public final class ImageHeadScorerFactory implements ScorerFactory {
-  private final String name;
-  private final String version;
+public final class ImageHeadScorerFactory extends TorchScriptScorerFactory {
   private final ImagePreprocessor preprocessor;
   private final boolean normalizeInput;
   private final TorchScriptModel encoder;
   private final TorchScriptModel head;
 
-  private ImageHeadScorerFactory(String name, String version, ImagePreprocessor preprocessor,
-      boolean normalizeInput, TorchScriptModel encoder, TorchScriptModel head) {
-    this.name = name;
-    this.version = version;
+  private ImageHeadScorerFactory(String name, ScorerDescriptor descriptor, Owned models,
+      ImagePreprocessor preprocessor, boolean normalizeInput, TorchScriptModel encoder,
+      TorchScriptModel head) {
+    super(name, descriptor, models);
     this.preprocessor = preprocessor;
     this.normalizeInput = normalizeInput;
     this.encoder = encoder;
@@ -47,45 +41,15 @@ public final class ImageHeadScorerFactory implements ScorerFactory {
     ModelFile headFile = descriptor.modelFile("head.model");
     boolean normalizeInput = descriptor.booleanValue("head.normalize-input", true);
     descriptor.rejectUnusedKeys();
-    TorchScriptModel encoder = TorchScriptModel.load(name + "-image", encoderFile);
-    TorchScriptModel head = null;
-    try {
-      head = TorchScriptModel.load(name + "-head", headFile);
-      ImageHeadScorerFactory factory = new ImageHeadScorerFactory(name,
-          "ts-" + descriptor.fingerprint(), preprocessor, normalizeInput, encoder, head);
-      SmokeTest.run(factory);
-      return factory;
-    } catch (RuntimeException e) {
-      TorchScriptModel.closeAll(encoder, head);
-      throw e;
-    }
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String version() {
-    return version;
+    return open(models -> new ImageHeadScorerFactory(name, descriptor, models, preprocessor,
+        normalizeInput, load(models, name, "image", encoderFile),
+        load(models, name, "head", headFile)));
   }
 
   @Override
   public ImageHeadScorer create() {
-    Predictor<List<RgbImage>, float[][]> images =
-        encoder.newPredictor(new ImageEncoderTranslator(preprocessor));
-    try {
-      Predictor<float[][], float[]> scores = head.newPredictor(new HeadTranslator());
-      return new ImageHeadScorer(name, version, normalizeInput, images, scores);
-    } catch (RuntimeException e) {
-      images.close();
-      throw e;
-    }
-  }
-
-  @Override
-  public void close() {
-    TorchScriptModel.closeAll(encoder, head);
+    return Owned.making(owned -> new ImageHeadScorer(name(), version(), owned, normalizeInput,
+        owned.add(encoder.newPredictor(new ImageEncoderTranslator(preprocessor))),
+        owned.add(head.newPredictor(new HeadTranslator()))));
   }
 }

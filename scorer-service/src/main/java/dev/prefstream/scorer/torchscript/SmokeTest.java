@@ -14,7 +14,8 @@ import java.util.List;
 final class SmokeTest {
   private SmokeTest() {}
 
-  static void run(ScorerFactory factory) {
+  /** Returns {@code factory} once one of its scorers gave a finite score for a grey image. */
+  static <F extends ScorerFactory> F run(F factory) {
     RgbImage grey = RgbImage.blank(8, 8);
     Arrays.fill(grey.chw(), 0.5f);
     double[] scores;
@@ -28,5 +29,6 @@ final class SmokeTest {
       throw new IllegalArgumentException("scorer " + factory.name() + " gave no finite score: "
           + Arrays.toString(scores));
     }
+    return factory;
   }
 }

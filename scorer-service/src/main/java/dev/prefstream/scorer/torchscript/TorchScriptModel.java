@@ -55,13 +55,4 @@ final class TorchScriptModel implements AutoCloseable {
   public void close() {
     model.close();
   }
-
-  /** Closes the models that are not null. */
-  static void closeAll(TorchScriptModel... models) {
-    for (TorchScriptModel m : models) {
-      if (m != null) {
-        m.close();
-      }
-    }
-  }
 }
