@@ -146,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
           try {
             Path report = DemoReport.write(report(c, length, progress, evaluator, relabeler), out);
             System.out.printf("%nReport: %s%n", report.toAbsolutePath());
-            progress.printSummary(evaluator.results());
+            progress.printSummary(evaluator);
           } finally {
             progress.done();
           }

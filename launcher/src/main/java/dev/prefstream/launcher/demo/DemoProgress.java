@@ -155,8 +155,10 @@ public final class DemoProgress {
   }
 
   /** The closing lines: counts, and the last version's win rate over the base with its interval. */
-  public void printSummary(List<VersionEval> results) {
-    System.out.println("Final: " + lastLine);
+  public void printSummary(VersionEvaluator evaluator) {
+    List<VersionEval> results = evaluator.results();
+    // the line as of the last snapshot, with the evaluations finished since (the evaluator has drained)
+    System.out.println("Final: " + (timeline.isEmpty() ? lastLine : line(timeline.get(timeline.size() - 1), evaluator)));
     if (results.isEmpty()) {
       System.out.println("No version was evaluated (run longer, or lower trainer.steps-per-version).");
       return;
