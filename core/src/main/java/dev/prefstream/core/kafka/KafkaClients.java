@@ -125,73 +125,74 @@ public final class KafkaClients implements AutoCloseable {
     return producer(clientId, topic.keySerde().serializer(), topic.valueSerde().serializer());
   }
 
-  private KafkaClientMetrics bind(KafkaClientMetrics metrics) {
-    metrics.bindTo(registry);
-    synchronized (binders) {
-      binders.add(metrics);
-    }
-    return metrics;
-  }
+  /** One client's metrics in the registry, until {@link #release()}. */
+  private final class Binding {
+    private final KafkaClientMetrics metrics;
 
-  private void unbind(KafkaClientMetrics metrics) {
-    synchronized (binders) {
-      if (!binders.remove(metrics)) {
-        return;
+    Binding(KafkaClientMetrics metrics) {
+      this.metrics = metrics;
+      metrics.bindTo(registry);
+      synchronized (binders) {
+        binders.add(metrics);
       }
     }
-    metrics.close();
+
+    void release() {
+      synchronized (binders) {
+        if (!binders.remove(metrics)) {
+          return;
+        }
+      }
+      metrics.close();
+    }
   }
 
   /** A producer whose metrics leave the registry (and their refresh thread stops) when it closes. */
   private static final class MeteredProducer<K, V> extends KafkaProducer<K, V> {
-    private final KafkaClients owner;
-    private final KafkaClientMetrics metrics;
+    private final Binding binding;
 
     MeteredProducer(Map<String, Object> config, Serializer<K> keys, Serializer<V> values, KafkaClients owner) {
       super(config, keys, values);
-      this.owner = owner;
-      this.metrics = owner.bind(new KafkaClientMetrics(this));
+      binding = owner.new Binding(new KafkaClientMetrics(this));
     }
 
     @Override
     public void close(Duration timeout) {
-      owner.unbind(metrics);
+      binding.release();
       super.close(timeout);
     }
 
     @Override
     public void close() {
-      owner.unbind(metrics);
+      binding.release();
       super.close();
     }
   }
 
   /** A consumer whose metrics leave the registry (and their refresh thread stops) when it closes. */
   private static final class MeteredConsumer<K, V> extends KafkaConsumer<K, V> {
-    private final KafkaClients owner;
-    private final KafkaClientMetrics metrics;
+    private final Binding binding;
 
     MeteredConsumer(Map<String, Object> config, Deserializer<K> keys, Deserializer<V> values, KafkaClients owner) {
       super(config, keys, values);
-      this.owner = owner;
-      this.metrics = owner.bind(new KafkaClientMetrics(this));
+      binding = owner.new Binding(new KafkaClientMetrics(this));
     }
 
     @Override
     public void close(CloseOptions options) {
-      owner.unbind(metrics);
+      binding.release();
       super.close(options);
     }
 
     @Override
     public void close(Duration timeout) {
-      owner.unbind(metrics);
+      binding.release();
       super.close(timeout);
     }
 
     @Override
     public void close() {
-      owner.unbind(metrics);
+      binding.release();
       super.close();
     }
   }
