@@ -69,7 +69,7 @@ final class BenchCommand implements Runnable {
       description = {"The scoring service on a local broker against the same work in-process without Kafka.",
           "Distinct images, cache off, built-in scorers. Last line: ratio: X.XX (service over in-process; target 0.8)."})
   static final class Scorer implements Callable<Integer> {
-    @Option(names = "--pairs", defaultValue = "5000", description = "Votes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "20000", description = "Votes (default ${DEFAULT-VALUE}).")
     int pairs;
 
     @Mixin

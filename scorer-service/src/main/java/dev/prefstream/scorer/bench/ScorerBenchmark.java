@@ -61,12 +61,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class ScorerBenchmark {
   /**
-   * What to run: {@code bench.scorer.pairs} (default 5000), {@code bench.scorer.image-size} (32),
+   * What to run: {@code bench.scorer.pairs} (default 20000: shorter runs are dominated by JIT compilation and scheduling noise), {@code bench.scorer.image-size} (32),
    * {@code bench.scorer.partitions} (6).
    */
   public record Settings(int pairs, int imageSize, int partitions) {
     public static Settings defaults() {
-      return new Settings(5000, 32, 6);
+      return new Settings(20_000, 32, 6);
     }
 
     public static Settings from(PrefstreamConfig c) {
