@@ -101,12 +101,20 @@ class PolicyTopologyTest {
   }
 
   @Test
-  void weightedStartsAsThePlainMajority() {
+  void weightedStartsWithTheHumanTallyAlone() {
     try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "weighted")) {
+      // two of three cold scorers say B against the human's A: under majority this pair would be
+      // conflicting; a scorer without evidence has no say yet, so the human decides
       d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.9, 0.1, "s3", 0.1, 0.9));
       PairLabel l = d.labels.readValue();
-      assertEquals("tie-to-human", l.getDecidedBy());
-      assertTrue(l.getScorerVotes().stream().allMatch(v -> v.getWeight() == 1.0));
+      assertEquals(Route.CLEAN, l.getRoute());
+      assertEquals(Side.A, l.getMajorityLabel());
+      assertTrue(l.getScorerVotes().stream().allMatch(v -> v.getWeight() == 0.0));
+      assertEquals(Side.A, d.clean.readValue().getWinner());
+      // their votes still count towards the evidence that earns them a weight
+      KeyValueStore<String, Reliability> rel = d.driver.getKeyValueStore(LabelerStores.RELIABILITY);
+      assertEquals(new Reliability(0, 1), rel.get("s1"));
+      assertEquals(new Reliability(1, 1), rel.get("s2"));
     }
   }
 

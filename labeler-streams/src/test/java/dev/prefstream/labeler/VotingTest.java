@@ -94,7 +94,7 @@ class VotingTest {
   @Test
   void reliabilityIsBetaSmoothedLogOdds() {
     assertEquals(0.5, Reliability.NONE.rate());
-    assertEquals(1.0, new Reliability(3, 10).weight(20), "below the minimum evidence: weight 1");
+    assertEquals(0.0, new Reliability(10, 10).weight(20), "below the minimum evidence: no say yet");
     assertEquals(Math.log(9.0 / 3.0), new Reliability(8, 10).weight(10), 1e-12);
     assertEquals(0.0, new Reliability(2, 10).weight(10), "worse than chance: floored at 0");
     assertEquals(new Reliability(4, 6), new Reliability(3, 5).plus(1, 1));

@@ -14,12 +14,12 @@ public record Reliability(long agree, long votes) {
 
   /**
    * The voting weight: the log-odds of {@link #rate()}, floored at 0 (a scorer no better than chance
-   * gets no say rather than an inverted one); 1.0 until {@code minObservations} votes were seen, so a
-   * cold start behaves like the plain majority.
+   * gets no say rather than an inverted one); 0 until {@code minObservations} votes were seen, so a
+   * scorer earns its say and a cold start follows the human tally alone.
    */
   public double weight(long minObservations) {
     if (votes < minObservations) {
-      return 1.0;
+      return 0.0;
     }
     double p = rate();
     return Math.max(0.0, Math.log(p / (1 - p)));
