@@ -240,6 +240,19 @@ public final class PairStateSerde implements Serde<PairState>, Serializer<PairSt
     /** {@link java.io.DataOutputStream#writeUTF}: a two-byte length, then modified UTF-8. */
     void writeUTF(String s) throws UTFDataFormatException {
       int chars = s.length();
+      // ASCII without NUL (ids, digests, URIs, most prompts) is the same bytes in modified UTF-8:
+      // one bulk copy instead of the per-character loop below
+      if (chars <= 65535 && s.indexOf(0) < 0) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length == chars) {
+          ensure(2 + chars);
+          buf[n++] = (byte) (chars >>> 8);
+          buf[n++] = (byte) chars;
+          System.arraycopy(utf8, 0, buf, n, chars);
+          n += chars;
+          return;
+        }
+      }
       int len = 0;
       for (int i = 0; i < chars; i++) {
         char c = s.charAt(i);
