@@ -1,7 +1,6 @@
 package dev.prefstream.launcher;
 
 import dev.prefstream.labeler.LabelerService;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +16,7 @@ final class LabelerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var c = config.load(Map.of());
-    return ServiceRunner.run("labeler", c, LabelerService.topics(new KafkaTopicsOf(c).topics()),
+    return ServiceRunner.run("labeler", config, LabelerService::topics,
         (cfg, clients, registry) -> new LabelerService(cfg, registry));
   }
 }

@@ -2,7 +2,6 @@ package dev.prefstream.launcher;
 
 import dev.prefstream.trainer.relabel.Relabeler;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +17,7 @@ final class RelabelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var c = config.load(Map.of());
-    var t = new KafkaTopicsOf(c).topics();
-    return ServiceRunner.run("relabeler", c, List.of(t.conflicting(), t.clean(), t.modelVersions(), t.pseudoLabels(), t.dlq()),
+    return ServiceRunner.run("relabeler", config, t -> List.of(t.conflicting(), t.clean(), t.modelVersions(), t.pseudoLabels(), t.dlq()),
         (cfg, clients, registry) -> Relabeler.create(cfg, clients));
   }
 }

@@ -2,7 +2,6 @@ package dev.prefstream.launcher;
 
 import dev.prefstream.scorer.service.ScoringService;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,8 +16,6 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var c = config.load(Map.of());
-    var t = new KafkaTopicsOf(c).topics();
-    return ServiceRunner.run("scorer", c, List.of(t.votes(), t.scored(), t.dlq()), ScoringService::create);
+    return ServiceRunner.run("scorer", config, t -> List.of(t.votes(), t.scored(), t.dlq()), ScoringService::create);
   }
 }

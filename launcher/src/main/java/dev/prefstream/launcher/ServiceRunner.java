@@ -7,11 +7,14 @@ import dev.prefstream.core.service.HttpEndpoint;
 import dev.prefstream.core.service.Metrics;
 import dev.prefstream.core.service.Service;
 import dev.prefstream.schemas.Topic;
+import dev.prefstream.schemas.Topics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,13 @@ final class ServiceRunner {
   }
 
   private ServiceRunner() {}
+
+  /** Loads the command's configuration and runs the service with the topics it needs from its catalogue. */
+  static int run(String application, ConfigOptions options, Function<Topics, List<Topic<?, ?>>> needs,
+      Factory factory) throws Exception {
+    PrefstreamConfig config = options.load(Map.of());
+    return run(application, config, needs.apply(KafkaClients.topicsOf(config)), factory);
+  }
 
   static int run(String application, PrefstreamConfig config, List<Topic<?, ?>> needs, Factory factory) throws Exception {
     LOG.info("{} configuration:\n{}", application, config.describe());

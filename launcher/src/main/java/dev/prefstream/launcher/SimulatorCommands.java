@@ -73,7 +73,7 @@ final class SimulatorCommands {
     @Override
     public Integer call() throws Exception {
       PrefstreamConfig c = config.load(Map.of());
-      var t = new KafkaTopicsOf(c).topics();
+      var t = KafkaClients.topicsOf(c);
       if (replay != null) {
         try (KafkaClients clients = new KafkaClients(c, new SimpleMeterRegistry())) {
           VoteReplayer.Result r = new VoteReplayer(clients).replay(replay);

@@ -2,7 +2,6 @@ package dev.prefstream.launcher;
 
 import dev.prefstream.trainer.TrainerService;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,9 +17,7 @@ final class TrainerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var c = config.load(Map.of());
-    var t = new KafkaTopicsOf(c).topics();
-    return ServiceRunner.run("trainer", c, List.of(t.clean(), t.relabeled(), t.conflicting(), t.modelVersions(), t.dlq()),
+    return ServiceRunner.run("trainer", config, t -> List.of(t.clean(), t.relabeled(), t.conflicting(), t.modelVersions(), t.dlq()),
         (cfg, clients, registry) -> TrainerService.create(cfg, clients));
   }
 }

@@ -38,7 +38,12 @@ public final class KafkaClients implements AutoCloseable {
   public KafkaClients(PrefstreamConfig config, MeterRegistry registry) {
     this.config = config;
     this.registry = registry;
-    this.topics = new Topics(config.string("topics.prefix", Topics.DEFAULT_PREFIX),
+    this.topics = topicsOf(config);
+  }
+
+  /** The topic catalogue a configuration names ({@code topics.prefix}, {@code topics.partitions}). */
+  public static Topics topicsOf(PrefstreamConfig config) {
+    return new Topics(config.string("topics.prefix", Topics.DEFAULT_PREFIX),
         config.integer("topics.partitions", Topics.DEFAULT_PARTITIONS));
   }
 
