@@ -180,7 +180,7 @@ public final class Relabeler implements Service {
   }
 
   private void run() {
-    try (KafkaConsumer<byte[], byte[]> c = clients.rawConsumer(null, "relabeler", Map.of());
+    try (KafkaConsumer<byte[], byte[]> c = clients.rawConsumer(null, "relabeler-reader", Map.of());
         KafkaProducer<String, PseudoLabel> producer = clients.producerFor("relabeler", topics.pseudoLabels());
         KafkaProducer<byte[], DeadLetter> dlq = clients.producerFor("relabeler-dlq", topics.dlq())) {
       consumer = c;
