@@ -50,6 +50,8 @@ public final class LabelerConfig {
   public static final String STATE_DIR = "labeler.state-dir";
   /** How long {@code start()} waits for the topics to exist. */
   public static final String TOPICS_WAIT = "labeler.topics-wait";
+  /** How long a pseudo-label for a pair without votes waits for them before it is a dead letter. */
+  public static final String PSEUDO_LABEL_WAIT = "labeler.pseudo-label-wait";
   /** Stream threads. */
   public static final String THREADS = "labeler.threads";
   /** Any {@code labeler.streams.<key>} is passed to Kafka Streams as {@code <key>}. */
@@ -71,6 +73,7 @@ public final class LabelerConfig {
       Map.entry(CACHE_MAX_BYTES, String.valueOf(64L << 20)),
       Map.entry(STATE_DIR, "state/labeler"),
       Map.entry(TOPICS_WAIT, "PT60S"),
+      Map.entry(PSEUDO_LABEL_WAIT, "PT1H"),
       Map.entry(THREADS, "1"));
 
   /** Which label a routed pair trains on. */
@@ -92,6 +95,7 @@ public final class LabelerConfig {
   private final int threads;
   private final String stateDir;
   private final Duration topicsWait;
+  private final Duration pseudoLabelWait;
   private final Map<String, String> streamsOverrides;
 
   private LabelerConfig(Map<String, String> p) {
@@ -125,6 +129,10 @@ public final class LabelerConfig {
     threads = positive(THREADS, Integer.parseInt(p.get(THREADS).trim()));
     stateDir = p.get(STATE_DIR).trim();
     topicsWait = PrefstreamConfig.parseDuration(p.get(TOPICS_WAIT));
+    pseudoLabelWait = PrefstreamConfig.parseDuration(p.get(PSEUDO_LABEL_WAIT));
+    if (pseudoLabelWait.isNegative() || pseudoLabelWait.isZero()) {
+      throw new IllegalArgumentException(PSEUDO_LABEL_WAIT + " must be positive, got " + p.get(PSEUDO_LABEL_WAIT));
+    }
     Map<String, String> s = new LinkedHashMap<>();
     p.forEach((k, v) -> {
       if (k.startsWith(STREAMS_PREFIX)) {
@@ -215,6 +223,10 @@ public final class LabelerConfig {
     return topicsWait;
   }
 
+  public Duration pseudoLabelWait() {
+    return pseudoLabelWait;
+  }
+
   /** Raw Kafka Streams settings given as {@code labeler.streams.<key>}. */
   public Map<String, String> streamsOverrides() {
     return streamsOverrides;
@@ -227,7 +239,7 @@ public final class LabelerConfig {
         + tolerances + ", holdoutShare=" + holdoutShare + ", dedupRetention=" + dedupRetention + ", humanWeight="
         + humanWeight + ", minObservations=" + minObservations + ", commitIntervalMs=" + commitIntervalMs
         + ", cacheMaxBytes=" + cacheMaxBytes + ", threads=" + threads + ", stateDir=" + stateDir + ", topicsWait="
-        + topicsWait + ", streams=" + streamsOverrides.keySet() + "}";
+        + topicsWait + ", pseudoLabelWait=" + pseudoLabelWait + ", streams=" + streamsOverrides.keySet() + "}";
   }
 
   private static double num(Map<String, String> p, String key) {

@@ -89,6 +89,10 @@ public final class LabelerMetrics {
       Gauge.builder("prefstream.labeler.scorer.agreement", perTask, LabelerMetrics::agreementRate)
           .description("share of a scorer's non-abstaining votes that matched the human label")
           .tag("scorer", s).register(registry);
+      Gauge.builder("prefstream.labeler.scorer.votes", perTask, m -> m.values().stream()
+              .mapToLong(Reliability::votes).sum())
+          .description("a scorer's non-abstaining votes on pairs with a human label (its evidence)")
+          .tag("scorer", s).register(registry);
       return perTask;
     }).put(task, r);
   }

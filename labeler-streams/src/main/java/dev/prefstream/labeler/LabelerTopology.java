@@ -6,9 +6,8 @@ import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.labeler.stream.Emission;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.stream.IngestValidator;
+import dev.prefstream.labeler.stream.LabelProcessor;
 import dev.prefstream.labeler.stream.LabelerStores;
-import dev.prefstream.labeler.stream.PseudoLabelProcessor;
-import dev.prefstream.labeler.stream.ScoredVoteProcessor;
 import dev.prefstream.labeler.stream.VoteDeduplicator;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
@@ -34,8 +33,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   <li>ingest: {@code votes.json} -> validate -> repartition by pair id ({@code ingest-by-pair}) ->
  *       de-duplicate by vote id ({@code ingest-vote-dedup}) -> {@code votes}; refused records ->
  *       {@code dlq};
- *   <li>labelling: {@code scored} and {@code pseudo-labels} -> processors sharing the
- *       {@code pair-tally} and {@code scorer-reliability} stores -> {@code labels}, {@code clean},
+ *   <li>labelling: {@code scored} and {@code pseudo-labels} -> one processor with the
+ *       {@code pair-tally} and {@code pending-pseudo-labels} stores -> {@code labels}, {@code clean},
  *       {@code conflicting}, {@code relabeled}, {@code dlq}.
  * </ol>
  *
@@ -79,17 +78,15 @@ public final class LabelerTopology {
   private static void label(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics,
       LabelerDeadLetters deadLetters) {
     builder.addStateStore(LabelerStores.pairs());
-    builder.addStateStore(LabelerStores.reliability());
-    KStream<String, Emission> fromVotes = builder.stream(topics.scored().name(),
-            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("scored-source"))
-        .process(() -> new ScoredVoteProcessor(config, metrics, deadLetters), Named.as("label-votes"),
-            LabelerStores.PAIRS, LabelerStores.RELIABILITY);
-    KStream<String, Emission> fromPseudo = builder.stream(topics.pseudoLabels().name(),
-            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("pseudo-labels-source"))
-        .process(() -> new PseudoLabelProcessor(config, metrics, deadLetters), Named.as("merge-pseudo-labels"),
-            LabelerStores.PAIRS, LabelerStores.RELIABILITY);
-    BranchedKStream<String, Emission> out = fromVotes.merge(fromPseudo, Named.as("label-events"))
-        .split(Named.as("events-"));
+    builder.addStateStore(LabelerStores.pendingPseudoLabels());
+    KStream<String, byte[]> scored = builder.stream(topics.scored().name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("scored-source"));
+    KStream<String, byte[]> pseudo = builder.stream(topics.pseudoLabels().name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("pseudo-labels-source"));
+    KStream<String, Emission> events = scored.merge(pseudo, Named.as("label-inputs"))
+        .process(() -> new LabelProcessor(config, topics.pseudoLabels().name(), metrics, deadLetters),
+            Named.as("label"), LabelerStores.PAIRS, LabelerStores.PENDING_PSEUDO_LABELS);
+    BranchedKStream<String, Emission> out = events.split(Named.as("events-"));
     route(out, Destination.LABELS, topics.labels());
     route(out, Destination.CLEAN, topics.clean());
     route(out, Destination.CONFLICTING, topics.conflicting());

@@ -10,13 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.prefstream.avro.Choice;
 import dev.prefstream.avro.DeadLetter;
 import dev.prefstream.avro.PreferenceVote;
+import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.avro.ScoredPair;
 import dev.prefstream.labeler.Fixtures.Pair;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.JsonVotes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
@@ -108,12 +111,38 @@ class DeadLetterTopologyTest {
   }
 
   @Test
-  void anUndecodablePseudoLabelAndOneForAnUnknownPairAreDeadLetters() {
-    try (LabelerDriver d = new LabelerDriver()) {
-      d.pseudo.pipeInput(p.id(), Fixtures.pseudo(p, 1, 1));
+  void aPseudoLabelWhosePairGetsNoVotesInTimeIsADeadLetter() {
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.PSEUDO_LABEL_WAIT, "PT10M")) {
+      PseudoLabel label = Fixtures.pseudo(p, 1, 1);
+      d.pseudo.pipeInput(p.id(), label);
+      d.driver.advanceWallClockTime(Duration.ofMinutes(9));
+      assertTrue(d.dlq.isEmpty(), "held while it may still get its pair's votes");
+      d.driver.advanceWallClockTime(Duration.ofMinutes(2));
       List<DeadLetter> letters = d.dlq.readValuesToList();
-      assertEquals("unknown-pair", letters.get(0).getReason());
-      assertEquals(d.topics.pseudoLabels().name(), letters.get(0).getSourceTopic());
+      assertEquals(1, letters.size());
+      DeadLetter letter = letters.get(0);
+      assertEquals("unknown-pair", letter.getReason());
+      assertEquals(d.topics.pseudoLabels().name(), letter.getSourceTopic());
+      assertEquals(0, letter.getOffset());
+      assertTrue(letter.getError().contains("within PT10M"), letter.getError());
+      assertArrayEquals(AvroSerde.of(PseudoLabel.class).encode(label), bytes(letter.getValue()), "raw bytes kept");
+      assertEquals(1.0, d.registry.find("prefstream.labeler.dead.letters").tag("reason", "unknown-pair")
+          .counter().count());
+      d.driver.advanceWallClockTime(Duration.ofHours(1));
+      assertTrue(d.dlq.isEmpty(), "dead-lettered once");
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.1, 0.9));
+      assertTrue(d.relabeled.isEmpty(), "an expired pseudo-label no longer applies");
+    }
+  }
+
+  @Test
+  void anUndecodablePseudoLabelIsADeadLetter() {
+    try (LabelerDriver d = new LabelerDriver()) {
+      d.driver.createInputTopic(d.topics.pseudoLabels().name(), Serdes.String().serializer(),
+          Serdes.ByteArray().serializer()).pipeInput(p.id(), "garbage".getBytes(StandardCharsets.UTF_8));
+      DeadLetter letter = d.dlq.readValue();
+      assertEquals("undeserializable", letter.getReason());
+      assertEquals(d.topics.pseudoLabels().name(), letter.getSourceTopic());
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.avro.ScoredPair;
 import dev.prefstream.labeler.errors.LabelerDeadLetters;
+import dev.prefstream.labeler.voting.Reliability;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,6 +68,16 @@ final class LabelerDriver implements AutoCloseable {
   double counter(String name) {
     var c = registry.find(name).counter();
     return c == null ? 0 : c.count();
+  }
+
+  /** A scorer's reliability counts as the metrics publish them (this driver runs one labelling task). */
+  Reliability reliability(String scorer) {
+    var votes = registry.find("prefstream.labeler.scorer.votes").tag("scorer", scorer).gauge();
+    var rate = registry.find("prefstream.labeler.scorer.agreement").tag("scorer", scorer).gauge();
+    if (votes == null || votes.value() == 0) {
+      return Reliability.NONE;
+    }
+    return new Reliability(Math.round(rate.value() * votes.value()), (long) votes.value());
   }
 
   private <K, V> TestInputTopic<K, V> input(Topic<K, V> t) {

@@ -16,7 +16,9 @@ import dev.prefstream.avro.ScorerVote;
 import dev.prefstream.avro.Side;
 import dev.prefstream.labeler.Fixtures.Pair;
 import dev.prefstream.labeler.stream.LabelerStores;
+import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.voting.Reliability;
+import dev.prefstream.labeler.voting.ReliabilityCounts;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
@@ -82,9 +84,8 @@ class PolicyTopologyTest {
         Pair q = pair(i);
         d.score(scored(vote(q, "w" + i, "u", Choice.A, i), "good", 0.9, 0.1, "bad", 0.1, 0.9));
       }
-      KeyValueStore<String, Reliability> rel = d.driver.getKeyValueStore(LabelerStores.RELIABILITY);
-      assertEquals(new Reliability(20, 20), rel.get("good"));
-      assertEquals(new Reliability(0, 20), rel.get("bad"));
+      assertEquals(new Reliability(20, 20), d.reliability("good"));
+      assertEquals(new Reliability(0, 20), d.reliability("bad"));
       assertEquals(20.0 / 20, d.registry.find("prefstream.labeler.scorer.agreement").tag("scorer", "good")
           .gauge().value());
       d.labels.readValuesToList();
@@ -112,9 +113,30 @@ class PolicyTopologyTest {
       assertTrue(l.getScorerVotes().stream().allMatch(v -> v.getWeight() == 0.0));
       assertEquals(Side.A, d.clean.readValue().getWinner());
       // their votes still count towards the evidence that earns them a weight
-      KeyValueStore<String, Reliability> rel = d.driver.getKeyValueStore(LabelerStores.RELIABILITY);
-      assertEquals(new Reliability(0, 1), rel.get("s1"));
-      assertEquals(new Reliability(1, 1), rel.get("s2"));
+      assertEquals(new Reliability(0, 1), d.reliability("s1"));
+      assertEquals(new Reliability(1, 1), d.reliability("s2"));
+    }
+  }
+
+  @Test
+  void theCountsAreTheSumOfTheStoredPairsContributions() {
+    // what a task relies on when it starts: summing its pair store gives the counts it kept
+    try (LabelerDriver d = new LabelerDriver(LabelerConfig.POLICY, "weighted")) {
+      for (int i = 200; i < 230; i++) {
+        Pair q = pair(i);
+        d.score(scored(vote(q, "x" + i, "u1", Choice.A, i), "s1", 0.9, 0.1, "s2", i % 3 == 0 ? 0.9 : 0.1, 0.5));
+        if (i % 4 == 0) { // the voter changes their mind: the pair's contribution moves
+          d.score(scored(vote(q, "y" + i, "u1", Choice.B, i + 1), "s1", 0.9, 0.1, "s2", 0.1, 0.9));
+        }
+      }
+      assertEquals(new Reliability(22, 30), d.reliability("s1"), "8 of 30 humans changed to B against s1's A");
+      ReliabilityCounts summed = new ReliabilityCounts();
+      KeyValueStore<String, PairState> pairs = d.driver.getKeyValueStore(LabelerStores.PAIRS);
+      try (var all = pairs.all()) {
+        all.forEachRemaining(kv -> summed.add(kv.value.countedHuman(), kv.value.countedSides()));
+      }
+      assertEquals(summed.of("s1"), d.reliability("s1"));
+      assertEquals(summed.of("s2"), d.reliability("s2"));
     }
   }
 

@@ -15,6 +15,7 @@ import dev.prefstream.avro.PairLabel;
 import dev.prefstream.avro.Route;
 import dev.prefstream.avro.Side;
 import dev.prefstream.labeler.Fixtures.Pair;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,23 @@ class PseudoLabelTopologyTest {
       PairLabel l = d.labels.readValue();
       assertEquals(3, l.getPseudoModelVersion());
       assertEquals(1.0, d.counter("prefstream.labeler.pairs.relabeled"));
+    }
+  }
+
+  @Test
+  void aPseudoLabelThatOvertakesItsPairsVotesIsHeldAndAppliedAfterTheFirstVote() {
+    try (LabelerDriver d = new LabelerDriver()) {
+      d.pseudo.pipeInput(p.id(), pseudo(p, 2, 1, 1));
+      d.pseudo.pipeInput(p.id(), pseudo(p, 3, 0, -1, 1));
+      d.pseudo.pipeInput(p.id(), pseudo(p, 1, -1));
+      assertTrue(d.dlq.isEmpty() && d.relabeled.isEmpty(), "held until the pair has votes");
+      conflicting(d);
+      LabeledPair r = d.relabeled.readValue();
+      assertEquals(3, r.getModelVersion(), "the latest version held, not the older ones");
+      assertEquals(List.of(0, -1, 1), r.getAnchors().stream().map(a -> a.getSign()).toList());
+      assertEquals(3, d.labels.readValue().getPseudoModelVersion());
+      d.driver.advanceWallClockTime(Duration.ofHours(2));
+      assertTrue(d.dlq.isEmpty(), "applied, so it never expires");
     }
   }
 

@@ -44,11 +44,20 @@ public final class DeadLetters {
 
   public ProducerRecord<byte[], DeadLetter> of(String sourceTopic, int partition, long offset, long timestamp,
       byte[] key, byte[] value, String reason, String error) {
+    return release(held(sourceTopic, partition, offset, timestamp, key, value, reason, error));
+  }
+
+  /**
+   * A dead letter built now and sent later, or never: it is neither counted nor logged until
+   * {@link #release}d. For a record a stage keeps while it waits for something that may not come.
+   */
+  public DeadLetter held(String sourceTopic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+      String reason, String error) {
     String message = error == null ? reason : error;
     if (message.length() > MAX_ERROR_CHARS) {
       message = message.substring(0, MAX_ERROR_CHARS) + "...";
     }
-    DeadLetter letter = DeadLetter.newBuilder()
+    return DeadLetter.newBuilder()
         .setSourceTopic(sourceTopic)
         .setPartition(partition)
         .setOffset(offset)
@@ -60,10 +69,23 @@ public final class DeadLetters {
         .setRecordTimestamp(timestamp)
         .setFailedAt(Instant.now())
         .build();
+  }
+
+  /** Counts and logs a dead letter on its way to the dead-letter topic. */
+  public ProducerRecord<byte[], DeadLetter> release(DeadLetter letter) {
     Counter.builder("prefstream.dlq.records").description("records sent to the dead-letter topic")
-        .tag("stage", stage).tag("reason", reason).register(registry).increment();
-    LOG.warn("dead letter from {}-{}@{} stage={} reason={}: {}", sourceTopic, partition, offset, stage, reason, message);
+        .tag("stage", stage).tag("reason", letter.getReason()).register(registry).increment();
+    LOG.warn("dead letter from {}-{}@{} stage={} reason={}: {}", letter.getSourceTopic(), letter.getPartition(),
+        letter.getOffset(), stage, letter.getReason(), letter.getError());
+    byte[] key = letter.getKey() == null ? null : bytes(letter.getKey());
     return new ProducerRecord<>(topic.name(), key, letter);
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
   }
 
   /** Sends a dead letter with a producer of the dead-letter topic's types. */

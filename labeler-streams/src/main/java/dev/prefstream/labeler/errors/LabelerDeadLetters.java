@@ -6,6 +6,7 @@ import dev.prefstream.labeler.LabelerMetrics;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.Topic;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -53,6 +54,23 @@ public final class LabelerDeadLetters {
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     return labeler.of(md.topic(), md.partition(), md.offset(), record.timestamp(), key, record.value(), reason,
         error).value();
+  }
+
+  /**
+   * The dead letter the record being processed becomes if what it waits for does not come: not
+   * counted until {@link #expired}.
+   */
+  public DeadLetter held(RecordMetadata md, Record<String, byte[]> record, String reason, String error) {
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    return labeler.held(md.topic(), md.partition(), md.offset(), record.timestamp(), key, record.value(), reason,
+        error);
+  }
+
+  /** A {@link #held} dead letter whose wait ended {@code at}, with why; counted now. */
+  public DeadLetter expired(DeadLetter held, String error, Instant at) {
+    DeadLetter letter = DeadLetter.newBuilder(held).setError(error).setFailedAt(at).build();
+    metrics.deadLetter(letter.getReason());
+    return labeler.release(letter).value();
   }
 
   /** An encoded dead letter for an exception handler, from the source record's raw bytes. */

@@ -1,9 +1,9 @@
 package dev.prefstream.labeler.stream;
 
+import dev.prefstream.avro.DeadLetter;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.state.PairStateSerde;
-import dev.prefstream.labeler.state.ReliabilitySerde;
-import dev.prefstream.labeler.voting.Reliability;
+import dev.prefstream.schemas.AvroSerde;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,8 +19,11 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class LabelerStores {
   /** Pair id to {@link PairState}: the human tally, latest scores and last emitted decisions. */
   public static final String PAIRS = "pair-tally";
-  /** Scorer name to its agreement counts with human labels, per task. */
-  public static final String RELIABILITY = "scorer-reliability";
+  /**
+   * Pair id to a pseudo-label that arrived before any vote of its pair, held as the dead letter it
+   * becomes if no vote comes in time ({@code labeler.pseudo-label-wait}).
+   */
+  public static final String PENDING_PSEUDO_LABELS = "pending-pseudo-labels";
   /** Vote id to first-seen time, for the ingest de-duplication. */
   public static final String VOTE_DEDUP = "ingest-vote-dedup";
 
@@ -31,9 +34,9 @@ public final class LabelerStores {
         .withCachingDisabled();
   }
 
-  public static StoreBuilder<KeyValueStore<String, Reliability>> reliability() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RELIABILITY), Serdes.String(),
-        new ReliabilitySerde()).withCachingEnabled();
+  public static StoreBuilder<KeyValueStore<String, DeadLetter>> pendingPseudoLabels() {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_PSEUDO_LABELS), Serdes.String(),
+        AvroSerde.of(DeadLetter.class)).withCachingDisabled();
   }
 
   public static StoreBuilder<WindowStore<String, Long>> voteDedup(Duration retention) {

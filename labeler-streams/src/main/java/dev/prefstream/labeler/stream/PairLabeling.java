@@ -10,7 +10,7 @@ import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.state.Pseudo;
 import dev.prefstream.labeler.stream.Emission.Destination;
 import dev.prefstream.labeler.voting.PairDecider;
-import dev.prefstream.labeler.voting.Reliability;
+import dev.prefstream.labeler.voting.ReliabilityCounts;
 import dev.prefstream.labeler.voting.ReliabilityWeights;
 import dev.prefstream.labeler.voting.Verdict;
 import dev.prefstream.labeler.voting.VotingPolicy;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Re-decides a pair after its state changed and emits what changed, shared by the vote and the
@@ -35,11 +34,10 @@ final class PairLabeling {
   private final LabelerMetrics metrics;
   private final LabelRecords records;
   private final PairDecider decider;
-  private final KeyValueStore<String, Reliability> reliability;
+  private final ReliabilityCounts reliability;
   private final String task;
 
-  PairLabeling(LabelerConfig config, LabelerMetrics metrics, KeyValueStore<String, Reliability> reliability,
-      String task) {
+  PairLabeling(LabelerConfig config, LabelerMetrics metrics, ReliabilityCounts reliability, String task) {
     this.metrics = metrics;
     this.records = new LabelRecords(config);
     this.reliability = reliability;
@@ -47,8 +45,7 @@ final class PairLabeling {
     ReliabilityWeights weights = new ReliabilityWeights() {
       @Override
       public double weight(String scorer) {
-        Reliability r = reliability.get(scorer);
-        return (r == null ? Reliability.NONE : r).weight(config.minObservations());
+        return reliability.of(scorer).weight(config.minObservations());
       }
 
       @Override
@@ -115,27 +112,8 @@ final class PairLabeling {
     if (human == state.countedHuman() && sides.equals(state.countedSides())) {
       return;
     }
-    Map<String, long[]> delta = new HashMap<>();
-    contribute(delta, state.countedHuman(), state.countedSides(), -1);
-    contribute(delta, human, sides, 1);
-    delta.forEach((scorer, d) -> {
-      if (d[0] != 0 || d[1] != 0) {
-        Reliability r = reliability.get(scorer);
-        r = (r == null ? Reliability.NONE : r).plus(d[0], d[1]);
-        reliability.put(scorer, r);
-        metrics.reliability(task, scorer, r);
-      }
-    });
+    reliability.replace(state.countedHuman(), state.countedSides(), human, sides,
+        (scorer, r) -> metrics.reliability(task, scorer, r));
     state.counted(human, sides);
-  }
-
-  private static void contribute(Map<String, long[]> delta, Side human, Map<String, Side> sides, int sign) {
-    sides.forEach((scorer, side) -> {
-      if (side != Side.ABSTAIN) {
-        long[] d = delta.computeIfAbsent(scorer, s -> new long[2]);
-        d[1] += sign;
-        d[0] += side == human ? sign : 0;
-      }
-    });
   }
 }
