@@ -50,6 +50,8 @@ public final class LabelerConfig {
   public static final String STATE_DIR = "labeler.state-dir";
   /** How long {@code start()} waits for the topics to exist. */
   public static final String TOPICS_WAIT = "labeler.topics-wait";
+  /** Where the pair store keeps its data: {@code rocksdb} (on disk) or {@code in-memory}. */
+  public static final String PAIR_STORE = "labeler.pair-store";
   /** How long a pseudo-label for a pair without votes waits for them before it is a dead letter. */
   public static final String PSEUDO_LABEL_WAIT = "labeler.pseudo-label-wait";
   /** Stream threads. */
@@ -74,7 +76,11 @@ public final class LabelerConfig {
       Map.entry(STATE_DIR, "state/labeler"),
       Map.entry(TOPICS_WAIT, "PT60S"),
       Map.entry(PSEUDO_LABEL_WAIT, "PT1H"),
+      Map.entry(PAIR_STORE, "rocksdb"),
       Map.entry(THREADS, "1"));
+
+  /** Where the pair store keeps its data. */
+  public enum PairStore { ROCKSDB, IN_MEMORY }
 
   /** Which label a routed pair trains on. */
   public enum LabelPolicy { HUMAN, MAJORITY }
@@ -96,6 +102,7 @@ public final class LabelerConfig {
   private final String stateDir;
   private final Duration topicsWait;
   private final Duration pseudoLabelWait;
+  private final PairStore pairStore;
   private final Map<String, String> streamsOverrides;
 
   private LabelerConfig(Map<String, String> p) {
@@ -130,6 +137,12 @@ public final class LabelerConfig {
     stateDir = p.get(STATE_DIR).trim();
     topicsWait = PrefstreamConfig.parseDuration(p.get(TOPICS_WAIT));
     pseudoLabelWait = PrefstreamConfig.parseDuration(p.get(PSEUDO_LABEL_WAIT));
+    pairStore = switch (p.get(PAIR_STORE).strip().toLowerCase(Locale.ROOT)) {
+      case "rocksdb" -> PairStore.ROCKSDB;
+      case "in-memory" -> PairStore.IN_MEMORY;
+      default -> throw new IllegalArgumentException(PAIR_STORE + " must be rocksdb or in-memory, got '"
+          + p.get(PAIR_STORE) + "'");
+    };
     if (pseudoLabelWait.isNegative() || pseudoLabelWait.isZero()) {
       throw new IllegalArgumentException(PSEUDO_LABEL_WAIT + " must be positive, got " + p.get(PSEUDO_LABEL_WAIT));
     }
@@ -223,6 +236,10 @@ public final class LabelerConfig {
     return topicsWait;
   }
 
+  public PairStore pairStore() {
+    return pairStore;
+  }
+
   public Duration pseudoLabelWait() {
     return pseudoLabelWait;
   }
@@ -239,7 +256,7 @@ public final class LabelerConfig {
         + tolerances + ", holdoutShare=" + holdoutShare + ", dedupRetention=" + dedupRetention + ", humanWeight="
         + humanWeight + ", minObservations=" + minObservations + ", commitIntervalMs=" + commitIntervalMs
         + ", cacheMaxBytes=" + cacheMaxBytes + ", threads=" + threads + ", stateDir=" + stateDir + ", topicsWait="
-        + topicsWait + ", pseudoLabelWait=" + pseudoLabelWait + ", streams=" + streamsOverrides.keySet() + "}";
+        + topicsWait + ", pseudoLabelWait=" + pseudoLabelWait + ", pairStore=" + pairStore + ", streams=" + streamsOverrides.keySet() + "}";
   }
 
   private static double num(Map<String, String> p, String key) {

@@ -5,6 +5,7 @@ import dev.prefstream.core.kafka.KafkaClients;
 import dev.prefstream.core.kafka.TopicProvisioner;
 import dev.prefstream.core.service.Service;
 import dev.prefstream.labeler.errors.DeadLetterHandlers;
+import dev.prefstream.labeler.state.LookupTunedRocksDb;
 import dev.prefstream.labeler.errors.LabelerDeadLetters;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
@@ -170,6 +171,7 @@ public final class LabelerService implements Service {
     // a task never waits for its other input: a pseudo-label that overtakes its pair's votes is held
     // (LabelProcessor), and with a wait of 0 Kafka Streams formats a log line per record (decision 0008)
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, LookupTunedRocksDb.class);
     p.put(LabelerDeadLetters.CONFIG_KEY, deadLetters);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);

@@ -77,7 +77,7 @@ public final class LabelerTopology {
 
   private static void label(StreamsBuilder builder, LabelerConfig config, Topics topics, LabelerMetrics metrics,
       LabelerDeadLetters deadLetters) {
-    builder.addStateStore(LabelerStores.pairs());
+    builder.addStateStore(LabelerStores.pairs(config.pairStore()));
     builder.addStateStore(LabelerStores.pendingPseudoLabels());
     KStream<String, byte[]> scored = builder.stream(topics.scored().name(),
         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("scored-source"));

@@ -39,6 +39,8 @@ class LabelerBenchmarkIT {
     // (counted from the first record processed to the last, so a few may fall outside the window)
     assertTrue(r.passThrough().recordsOutPer1k() > 900 && r.passThrough().recordsOutPer1k() < 1100, text);
     assertTrue(r.labeler().recordsOutPer1k() > 2.5 * r.passThrough().recordsOutPer1k(), text);
+    // the output floor writes as many records as the labeler, without its work
+    assertTrue(Math.abs(r.floor().recordsOutPer1k() - r.labeler().recordsOutPer1k()) < 200, text);
     assertTrue(r.labeler().processCpuMsPer1k() > 0, text);
     String[] lines = text.strip().split("\n");
     assertTrue(lines[lines.length - 1].matches("ratio: \\d+\\.\\d\\d"), text);

@@ -100,12 +100,16 @@ class StateAndConfigTest {
     assertEquals(0.02, c.holdoutShare());
     assertEquals(Duration.ofHours(24), c.dedupRetention());
     assertEquals(new Tolerance(1e-6, 0), c.tolerance("any"));
+    assertEquals(LabelerConfig.PairStore.ROCKSDB, c.pairStore());
+    assertEquals(Duration.ofHours(1), c.pseudoLabelWait());
     LabelerConfig d = LabelerConfig.from(Map.of(
         LabelerConfig.POLICY, "Weighted",
         LabelerConfig.SCORERS, "pick, clip",
         "labeler.scorer.pick.tolerance.absolute", "0.01",
         "labeler.scorer.clip.tolerance.relative", "0.05",
         LabelerConfig.DEDUP_RETENTION, "2h",
+        LabelerConfig.PAIR_STORE, "In-Memory",
+        LabelerConfig.PSEUDO_LABEL_WAIT, "10m",
         "labeler.streams.max.poll.records", "500",
         "kafka.bootstrap.servers", "ignored:1"));
     assertEquals(PolicyName.WEIGHTED, d.policy());
@@ -114,6 +118,11 @@ class StateAndConfigTest {
     assertEquals(new Tolerance(1e-6, 0.05), d.tolerance("clip"));
     assertEquals(Duration.ofHours(2), d.dedupRetention());
     assertEquals(Map.of("max.poll.records", "500"), d.streamsOverrides());
+    assertEquals(LabelerConfig.PairStore.IN_MEMORY, d.pairStore());
+    assertEquals(Duration.ofMinutes(10), d.pseudoLabelWait());
+    assertThrows(IllegalArgumentException.class, () -> LabelerConfig.from(Map.of(LabelerConfig.PAIR_STORE, "disk")));
+    assertThrows(IllegalArgumentException.class,
+        () -> LabelerConfig.from(Map.of(LabelerConfig.PSEUDO_LABEL_WAIT, "0s")));
     assertThrows(IllegalArgumentException.class, () -> LabelerConfig.from(Map.of(LabelerConfig.POLICY, "plurality")));
     assertThrows(IllegalArgumentException.class, () -> LabelerConfig.from(Map.of(LabelerConfig.QUORUM, "0")));
   }

@@ -41,13 +41,15 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * {@code prefstream bench labeler}: on one broker, in one run, an exactly-once pass-through topology
- * (decode each {@link ScoredPair}, encode it to another topic) and the labeler process the same
- * synthetic scored pairs with the same Streams settings; prints both throughputs and, last,
+ * (decode each {@link ScoredPair}, encode it to another topic), the output floor (the same, to three
+ * topics: as many records and bytes as the labeler writes, without its work) and the labeler process
+ * the same synthetic scored pairs with the same Streams settings; prints the throughputs and, last,
  * {@code ratio: X.XX} (labeler over pass-through). Each throughput is records over the time from the
  * first to the last record processed, after an unmeasured warm-up of both topologies.
  */
@@ -60,9 +62,15 @@ public final class LabelerBenchmark {
   }
 
   /** Throughputs in records per second. */
-  public record Result(long pairs, Phase passThrough, Phase labeler) {
+  public record Result(long pairs, Phase passThrough, Phase floor, Phase labeler) {
+    /** The labeler over the pass-through: the headline. */
     public double ratio() {
       return labeler.perSecond() / passThrough.perSecond();
+    }
+
+    /** The output floor over the pass-through: the most any topology writing the labeler's records can reach. */
+    public double floorRatio() {
+      return floor.perSecond() / passThrough.perSecond();
     }
   }
 
@@ -81,10 +89,15 @@ public final class LabelerBenchmark {
     String run = "bench-" + Long.toHexString(System.currentTimeMillis());
     Topics topics = new Topics(run + ".", settings.partitions());
     Topic<String, ScoredPair> passOut = new Topics(run + ".pass.", settings.partitions()).scored();
+    // the output floor writes each pair three times, as the labeler writes a label, a routed pair and
+    // the pair store's changelog record
+    List<Topic<String, ScoredPair>> floorOut = List.of(passOut,
+        new Topics(run + ".floor-b.", settings.partitions()).scored(),
+        new Topics(run + ".floor-c.", settings.partitions()).scored());
     Path stateDir = scratch(run);
     try (KafkaClients clients = new KafkaClients(config, new SimpleMeterRegistry())) {
       List<Topic<?, ?>> all = new ArrayList<>(topics.all());
-      all.add(passOut);
+      all.addAll(floorOut);
       try (Admin admin = clients.admin()) {
         new TopicProvisioner(admin, Duration.ofSeconds(120)).provision(all);
       }
@@ -99,21 +112,26 @@ public final class LabelerBenchmark {
       for (int round = 1; ; round++) {
         long compiling = compileMillis();
         long start = System.nanoTime();
-        passThrough(config, clients, topics, passOut, stateDir, run + "-warmup" + round, warmup);
+        passThrough(config, clients, topics, List.of(passOut), stateDir, run + "-warmup" + round, warmup);
         labeler(config, clients, topics, stateDir, run + "-warmup" + round, warmup);
         long jit = compileMillis() - compiling;
         long wall = (System.nanoTime() - start) / 1_000_000;
         out.printf(Locale.ROOT, "warm-up %d: %d pairs through each topology in %.1f s, JIT compiling %.1f s, "
             + "not measured%n", round, warmup, wall / 1e3, jit / 1e3);
-        if (jit < wall * WARM_JIT_SHARE || round == MAX_WARMUP_ROUNDS) {
+        // a run shorter than one warm-up round measures start-up anyway: one round is enough
+        if (jit < wall * WARM_JIT_SHARE || round == MAX_WARMUP_ROUNDS || warmup < WARMUP_PAIRS) {
           break;
         }
       }
-      Phase pass = passThrough(config, clients, topics, passOut, stateDir, run, settings.pairs());
+      Phase pass = passThrough(config, clients, topics, List.of(passOut), stateDir, run, settings.pairs());
       out.println("pass-through (exactly-once): " + pass.describe());
+      Phase floor = passThrough(config, clients, topics, floorOut, stateDir, run + "-floor", settings.pairs());
+      out.println("output floor (exactly-once, each pair to 3 topics, no labelling): " + floor.describe());
       Phase labeler = labeler(config, clients, topics, stateDir, run, settings.pairs());
       out.println("labeler (exactly-once): " + labeler.describe());
-      Result result = new Result(settings.pairs(), pass, labeler);
+      Result result = new Result(settings.pairs(), pass, floor, labeler);
+      out.printf(Locale.ROOT, "output floor over pass-through: %.2f; labeler over output floor: %.2f%n",
+          result.floorRatio(), labeler.perSecond() / floor.perSecond());
       out.printf(Locale.ROOT, "ratio: %.2f%n", result.ratio());
       return result;
     } finally {
@@ -141,14 +159,18 @@ public final class LabelerBenchmark {
     }
   }
 
+  /** Decodes each scored pair and encodes it to every topic of {@code outs}. */
   private static Phase passThrough(PrefstreamConfig config, KafkaClients clients, Topics topics,
-      Topic<String, ScoredPair> passOut, Path stateDir, String run, long n) {
+      List<Topic<String, ScoredPair>> outs, Path stateDir, String run, long n) {
     AtomicLong seen = new AtomicLong();
     StreamsBuilder b = new StreamsBuilder();
     Topic<String, ScoredPair> in = topics.scored();
-    b.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde()).withName("pass-source"))
-        .peek((k, v) -> seen.incrementAndGet(), Named.as("pass-count"))
-        .to(passOut.name(), Produced.with(passOut.keySerde(), passOut.valueSerde()).withName("pass-sink"));
+    KStream<String, ScoredPair> pairs = b.stream(in.name(), Consumed.with(in.keySerde(), in.valueSerde())
+        .withName("pass-source")).peek((k, v) -> seen.incrementAndGet(), Named.as("pass-count"));
+    for (int i = 0; i < outs.size(); i++) {
+      Topic<String, ScoredPair> out = outs.get(i);
+      pairs.to(out.name(), Produced.with(out.keySerde(), out.valueSerde()).withName("pass-sink-" + i));
+    }
     LabelerConfig lc = labelerConfig(config, run + "-pass", stateDir);
     LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
     return measure(b.build(), streamsProps(lc, clients, topics, metrics), seen::get, n);

@@ -1,6 +1,7 @@
 package dev.prefstream.labeler.stream;
 
 import dev.prefstream.avro.DeadLetter;
+import dev.prefstream.labeler.LabelerConfig.PairStore;
 import dev.prefstream.labeler.state.PairState;
 import dev.prefstream.labeler.state.PairStateSerde;
 import dev.prefstream.schemas.AvroSerde;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * while its sorted index cost ~20% of the stream thread (labeler-streams/README.md, benchmark).
  */
 public final class LabelerStores {
+
   /** Pair id to {@link PairState}: the human tally, latest scores and last emitted decisions. */
   public static final String PAIRS = "pair-tally";
   /**
@@ -29,8 +31,10 @@ public final class LabelerStores {
 
   private LabelerStores() {}
 
-  public static StoreBuilder<KeyValueStore<String, PairState>> pairs() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAIRS), Serdes.String(), new PairStateSerde())
+  /** The pair store: in RocksDB on disk, or in memory ({@code labeler.pair-store}); changelogged either way. */
+  public static StoreBuilder<KeyValueStore<String, PairState>> pairs(PairStore kind) {
+    return Stores.keyValueStoreBuilder(kind == PairStore.IN_MEMORY ? Stores.inMemoryKeyValueStore(PAIRS)
+            : Stores.persistentKeyValueStore(PAIRS), Serdes.String(), new PairStateSerde())
         .withCachingDisabled();
   }
 
