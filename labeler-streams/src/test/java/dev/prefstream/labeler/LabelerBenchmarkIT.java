@@ -32,7 +32,7 @@ class LabelerBenchmarkIT {
     }, true, StandardCharsets.UTF_8);
     LabelerBenchmark.Result r = LabelerBenchmark.run(
         PrefstreamConfig.of(Map.of("kafka.bootstrap.servers", KafkaBroker.bootstrapServers())),
-        new LabelerBenchmark.Settings(pairs, 6), out);
+        new LabelerBenchmark.Settings(pairs, 6, 1), out);
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(r.passThrough().perSecond() > 0 && r.labeler().perSecond() > 0, text);
     // the pass-through writes one record per input; the labeler a label, a routed pair and its state

@@ -55,12 +55,17 @@ final class BenchCommand implements Runnable {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions (default ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--repeats", defaultValue = "3",
+        description = "Measured rounds of the three topologies; the ratio is of medians (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Mixin
     ConfigOptions config;
 
     @Override
     public Integer call() throws Exception {
-      withBroker(config.load(Map.of()), c -> LabelerBenchmark.run(c, new LabelerBenchmark.Settings(pairs, partitions), System.out));
+      withBroker(config.load(Map.of()),
+          c -> LabelerBenchmark.run(c, new LabelerBenchmark.Settings(pairs, partitions, repeats), System.out));
       return 0;
     }
   }

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,10 +55,19 @@ import org.apache.kafka.streams.kstream.Produced;
  * first to the last record processed, after an unmeasured warm-up of both topologies.
  */
 public final class LabelerBenchmark {
-  /** What to run: how many scored pairs, and the partitions of the benchmark's topics. */
-  public record Settings(int pairs, int partitions) {
+  /**
+   * What to run: how many scored pairs, the partitions of the benchmark's topics, and how many
+   * measured rounds of the three topologies (the result is the median round of each).
+   */
+  public record Settings(int pairs, int partitions, int repeats) {
+    public Settings {
+      if (pairs <= 0 || partitions <= 0 || repeats <= 0) {
+        throw new IllegalArgumentException("pairs, partitions and repeats must be positive");
+      }
+    }
+
     public static Settings defaults() {
-      return new Settings(200_000, 6);
+      return new Settings(200_000, 6, 3);
     }
   }
 
@@ -123,15 +133,29 @@ public final class LabelerBenchmark {
           break;
         }
       }
-      Phase pass = passThrough(config, clients, topics, List.of(passOut), stateDir, run, settings.pairs());
-      out.println("pass-through (exactly-once): " + pass.describe());
-      Phase floor = passThrough(config, clients, topics, floorOut, stateDir, run + "-floor", settings.pairs());
-      out.println("output floor (exactly-once, each pair to 3 topics, no labelling): " + floor.describe());
-      Phase labeler = labeler(config, clients, topics, stateDir, run, settings.pairs());
-      out.println("labeler (exactly-once): " + labeler.describe());
-      Result result = new Result(settings.pairs(), pass, floor, labeler);
+      // the rounds interleave the topologies, so that a slow spell of the machine does not fall on one of them
+      List<Phase> passes = new ArrayList<>();
+      List<Phase> floors = new ArrayList<>();
+      List<Phase> labelers = new ArrayList<>();
+      for (int r = 1; r <= settings.repeats(); r++) {
+        String round = settings.repeats() == 1 ? "" : " [round " + r + "]";
+        String id = run + "-r" + r;
+        passes.add(passThrough(config, clients, topics, List.of(passOut), stateDir, id, settings.pairs()));
+        out.println("pass-through (exactly-once)" + round + ": " + passes.get(r - 1).describe());
+        floors.add(passThrough(config, clients, topics, floorOut, stateDir, id + "-floor", settings.pairs()));
+        out.println("output floor (exactly-once, each pair to 3 topics, no labelling)" + round + ": "
+            + floors.get(r - 1).describe());
+        labelers.add(labeler(config, clients, topics, stateDir, id, settings.pairs()));
+        out.println("labeler (exactly-once)" + round + ": " + labelers.get(r - 1).describe());
+      }
+      Result result = new Result(settings.pairs(), median(passes), median(floors), median(labelers));
+      if (settings.repeats() > 1) {
+        out.printf(Locale.ROOT, "medians of %d rounds: pass-through %.0f, output floor %.0f, labeler %.0f records/s%n",
+            settings.repeats(), result.passThrough().perSecond(), result.floor().perSecond(),
+            result.labeler().perSecond());
+      }
       out.printf(Locale.ROOT, "output floor over pass-through: %.2f; labeler over output floor: %.2f%n",
-          result.floorRatio(), labeler.perSecond() / floor.perSecond());
+          result.floorRatio(), result.labeler().perSecond() / result.floor().perSecond());
       out.printf(Locale.ROOT, "ratio: %.2f%n", result.ratio());
       return result;
     } finally {
@@ -264,6 +288,13 @@ public final class LabelerBenchmark {
     return new double[] {records, bytes};
   }
 
+  /** The round with the median throughput (the lower middle one of an even number). */
+  private static Phase median(List<Phase> rounds) {
+    List<Phase> sorted = new ArrayList<>(rounds);
+    sorted.sort(Comparator.comparingDouble(Phase::perSecond));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
   /** Milliseconds the JIT compilers have spent so far, summed over compiler threads. */
   private static long compileMillis() {
     var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -289,7 +320,7 @@ public final class LabelerBenchmark {
 
   private static void delete(Path dir) {
     try (var s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // scratch directory: leftovers are harmless
     }
