@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * The labeler's named state stores: persistent and changelogged. The pair store is not cached: most
+ * The labeler's named state stores, all changelogged; the pair store in RocksDB unless
+ * {@code labeler.pair-store} says in memory. The pair store is not cached: most
  * pairs get a handful of votes spread over minutes, so a record cache rarely saves a changelog write,
  * while its sorted index cost ~20% of the stream thread (labeler-streams/README.md, benchmark).
  */

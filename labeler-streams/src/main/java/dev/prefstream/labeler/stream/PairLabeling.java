@@ -20,8 +20,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Re-decides a pair after its state changed and emits what changed, shared by the vote and the
- * pseudo-label processors of one task:
+ * Re-decides a pair after a vote or a pseudo-label changed its state, and emits what changed:
  *
  * <ul>
  *   <li>a {@code PairLabel}, a routed {@code LabeledPair} and, when the pair leaves a route, a
