@@ -46,7 +46,8 @@ final class BenchCommand implements Runnable {
   }
 
   @Command(name = "labeler", mixinStandardHelpOptions = true,
-      description = {"The labeler against an exactly-once pass-through topology on the same broker and pairs.",
+      description = {"The labeler against an exactly-once pass-through topology on the same broker and pairs,",
+          "with the output floor (the labeler's three records per pair written without its work).",
           "Last line: ratio: X.XX (labeler over pass-through; target 0.7 or more)."})
   static final class Labeler implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "200000", description = "Scored pairs (default ${DEFAULT-VALUE}).")

@@ -78,7 +78,7 @@ public final class LabelerBenchmark {
       return labeler.perSecond() / passThrough.perSecond();
     }
 
-    /** The output floor over the pass-through: the most any topology writing the labeler's records can reach. */
+    /** The output floor over the pass-through: what writing the labeler's records costs without its work. */
     public double floorRatio() {
       return floor.perSecond() / passThrough.perSecond();
     }
