@@ -7,10 +7,16 @@ import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.avro.ScoredPair;
 import dev.prefstream.avro.ScorerScore;
+import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.schemas.PairIds;
+import dev.prefstream.schemas.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +31,20 @@ public final class Fixtures {
     public String id() {
       return PairIds.pairId(prompt, lo.getSha256(), hi.getSha256());
     }
+  }
+
+  /**
+   * Settings for a labeler on the test broker: {@code base} plus its own application id and state
+   * directory under {@code target/<name>-state}, and a 200 ms commit interval. Mutable, for the
+   * caller's additions.
+   */
+  static Map<String, String> labelerSettings(PrefstreamConfig base, Topics topics, String name) throws IOException {
+    Path state = Files.createDirectories(Path.of("target", name + "-state", topics.prefix()));
+    Map<String, String> settings = new HashMap<>(base.asMap());
+    settings.put(LabelerConfig.APPLICATION_ID, "labeler-" + name + "-" + topics.prefix());
+    settings.put(LabelerConfig.STATE_DIR, state.toString());
+    settings.put(LabelerConfig.COMMIT_INTERVAL_MS, "200");
+    return settings;
   }
 
   public static Pair pair(int n) {

@@ -17,7 +17,6 @@ import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,12 +57,8 @@ class LabelerExactlyOnceIT {
   void everyPairOnceAndEveryPoisonRecordDeadLetteredAcrossAKill() throws Exception {
     PrefstreamConfig base = KafkaBroker.freshConfig(6);
     Topics topics = KafkaBroker.freshTopics(base);
-    Path state = Files.createDirectories(Path.of("target", "eos-it-state", topics.prefix()));
-    Map<String, String> settings = new HashMap<>(base.asMap());
-    settings.put(LabelerConfig.APPLICATION_ID, "labeler-eos-" + topics.prefix());
-    settings.put(LabelerConfig.STATE_DIR, state.toString());
+    Map<String, String> settings = Fixtures.labelerSettings(base, topics, "eos-it");
     settings.put(LabelerConfig.SCORERS, String.join(",", SyntheticPairs.SCORERS));
-    settings.put(LabelerConfig.COMMIT_INTERVAL_MS, "200");
     settings.put("labeler.streams.max.poll.records", "100");
     PrefstreamConfig config = PrefstreamConfig.of(settings);
 

@@ -40,12 +40,9 @@ class ReliabilityRestartIT {
   void countsSurviveARestartAndARestoreFromTheChangelog() throws Exception {
     PrefstreamConfig base = KafkaBroker.freshConfig(2);
     Topics topics = KafkaBroker.freshTopics(base);
-    Path state = Files.createDirectories(Path.of("target", "reliability-it-state", topics.prefix()));
-    Map<String, String> settings = new HashMap<>(base.asMap());
-    settings.put(LabelerConfig.APPLICATION_ID, "labeler-rel-" + topics.prefix());
-    settings.put(LabelerConfig.STATE_DIR, state.toString());
+    Map<String, String> settings = Fixtures.labelerSettings(base, topics, "reliability-it");
+    Path state = Path.of(settings.get(LabelerConfig.STATE_DIR));
     settings.put(LabelerConfig.POLICY, "weighted");
-    settings.put(LabelerConfig.COMMIT_INTERVAL_MS, "200");
     // a closed labeler stays in its group until its session times out: keep that short here
     settings.put("labeler.streams.consumer.session.timeout.ms", "6000");
     settings.put("labeler.streams.consumer.heartbeat.interval.ms", "1000");
@@ -85,8 +82,6 @@ class ReliabilityRestartIT {
       Await.until(Duration.ofSeconds(60), () -> SyntheticPairs.SCORERS.stream()
               .allMatch(s -> gauge(registry, "prefstream.labeler.scorer.votes", s) == votes),
           () -> "scorer votes to reach " + votes + ": " + counts(registry));
-      // stays put: nothing else arrives
-      Thread.sleep(500);
       return counts(registry);
     }
   }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,16 +78,10 @@ public final class DeadLetters {
         .tag("stage", stage).tag("reason", letter.getReason()).register(registry).increment();
     LOG.warn("dead letter from {}-{}@{} stage={} reason={}: {}", letter.getSourceTopic(), letter.getPartition(),
         letter.getOffset(), stage, letter.getReason(), letter.getError());
-    byte[] key = letter.getKey() == null ? null : bytes(letter.getKey());
+    byte[] key = letter.getKey() == null ? null : Utils.toArray(letter.getKey());
     return new ProducerRecord<>(topic.name(), key, letter);
   }
 
-  private static byte[] bytes(ByteBuffer b) {
-    ByteBuffer d = b.duplicate();
-    byte[] out = new byte[d.remaining()];
-    d.get(out);
-    return out;
-  }
 
   /** Sends a dead letter with a producer of the dead-letter topic's types. */
   public void send(Producer<byte[], DeadLetter> producer, ProducerRecord<byte[], DeadLetter> letter) {

@@ -15,13 +15,13 @@ import dev.prefstream.labeler.voting.ReliabilityCounts;
 import dev.prefstream.labeler.voting.Sha256;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.PairIds;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -154,7 +154,7 @@ public final class LabelProcessor implements Processor<String, byte[], String, E
       DeadLetter held = pending.delete(pairId);
       if (held != null) {
         pendingCount--;
-        apply(record, pairId, state, PSEUDO.decode(bytes(held.getValue())));
+        apply(record, pairId, state, PSEUDO.decode(Utils.toArray(held.getValue())));
       }
     }
   }
@@ -179,7 +179,7 @@ public final class LabelProcessor implements Processor<String, byte[], String, E
       return;
     }
     DeadLetter held = pending.get(pairId);
-    if (held != null && PSEUDO.decode(bytes(held.getValue())).getModelVersion() >= label.getModelVersion()) {
+    if (held != null && PSEUDO.decode(Utils.toArray(held.getValue())).getModelVersion() >= label.getModelVersion()) {
       return;
     }
     DeadLetter letter = deadLetters.held(context.recordMetadata().orElseThrow(), record, "unknown-pair",
@@ -271,12 +271,5 @@ public final class LabelProcessor implements Processor<String, byte[], String, E
       }
     }
     return null;
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    ByteBuffer d = b.duplicate();
-    byte[] out = new byte[d.remaining()];
-    d.get(out);
-    return out;
   }
 }
