@@ -35,13 +35,11 @@ class LabelerBenchmarkIT {
         new LabelerBenchmark.Settings(pairs, 6, 1), out);
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(r.passThrough().perSecond() > 0 && r.labeler().perSecond() > 0, text);
-    // the pass-through writes one record per input; the labeler a label, a routed pair and its state
-    // (counted from the first record processed to the last, so a few may fall outside the window)
-    assertTrue(r.passThrough().recordsOutPer1k() > 900 && r.passThrough().recordsOutPer1k() < 1100, text);
-    assertTrue(r.labeler().recordsOutPer1k() > 2.5 * r.passThrough().recordsOutPer1k(), text);
-    // the output floor writes three records per input, as the labeler does, without its work (a short
-    // run's measuring window misses more of them: 2,466 per 1000 were counted in one 4,000-pair run)
-    assertTrue(r.floor().recordsOutPer1k() > 2 * r.passThrough().recordsOutPer1k(), text);
+    // the pass-through writes one record per input; the labeler a label, a routed pair and its state;
+    // the output floor three, as the labeler does, without its work (counted once all were committed)
+    assertTrue(r.passThrough().recordsOutPer1k() >= 1000 && r.passThrough().recordsOutPer1k() < 1010, text);
+    assertTrue(r.labeler().recordsOutPer1k() > 2.9 * r.passThrough().recordsOutPer1k(), text);
+    assertTrue(r.floor().recordsOutPer1k() >= 3000 && r.floor().recordsOutPer1k() < 3030, text);
     assertTrue(r.labeler().processCpuMsPer1k() > 0, text);
     String[] lines = text.strip().split("\n");
     assertTrue(lines[lines.length - 1].matches("ratio: \\d+\\.\\d\\d"), text);

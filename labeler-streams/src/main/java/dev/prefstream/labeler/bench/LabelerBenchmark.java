@@ -33,10 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -197,7 +195,7 @@ public final class LabelerBenchmark {
     }
     LabelerConfig lc = labelerConfig(config, run + "-pass", stateDir);
     LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
-    return measure(b.build(), streamsProps(lc, clients, topics, metrics), seen::get, n);
+    return measure(b.build(), streamsProps(lc, clients, topics, metrics), seen::get, n, clients, lc, in.name());
   }
 
   private static Phase labeler(PrefstreamConfig config, KafkaClients clients, Topics topics, Path stateDir,
@@ -206,7 +204,7 @@ public final class LabelerBenchmark {
     LabelerMetrics metrics = new LabelerMetrics(new SimpleMeterRegistry());
     Counter votes = metrics.registry().counter("prefstream.labeler.votes.in");
     return measure(LabelerTopology.build(lc, topics, metrics), streamsProps(lc, clients, topics, metrics),
-        () -> (long) votes.count(), n);
+        () -> (long) votes.count(), n, clients, lc, topics.scored().name());
   }
 
   private static LabelerConfig labelerConfig(PrefstreamConfig config, String applicationId, Path stateDir) {
@@ -226,9 +224,10 @@ public final class LabelerBenchmark {
   }
 
   /**
-   * One topology's measured run: records per second from the first to the n-th record processed;
-   * per 1000 input records, the records and bytes its producer sent and the CPU milliseconds used by
-   * this process and by the whole machine (the broker included) over the same interval.
+   * One topology's measured run: records per second from the first to the n-th record processed, and
+   * the CPU milliseconds used by this process and by the whole machine (the broker included) over the
+   * same interval, per 1000 input records; also per 1000 input records, the records and bytes its
+   * producers sent over the whole run, counted once the application has committed all n.
    */
   public record Phase(double perSecond, double recordsOutPer1k, double kilobytesOutPer1k, double processCpuMsPer1k,
       double machineCpuMsPer1k, double jitMsPer1k) {
@@ -239,21 +238,20 @@ public final class LabelerBenchmark {
     }
   }
 
-  private static Phase measure(Topology topology, Properties props, LongSupplier processed, long n) {
+  private static Phase measure(Topology topology, Properties props, LongSupplier processed, long n,
+      KafkaClients clients, LabelerConfig lc, String input) {
     try (KafkaStreams streams = new KafkaStreams(topology, props)) {
       streams.start();
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
       long first = 0;
       CpuClock cpuAtFirst = null;
       long jitAtFirst = 0;
-      double[] sentAtFirst = null;
       while (processed.getAsLong() < n) {
         long now = System.nanoTime();
         if (first == 0 && processed.getAsLong() > 0) {
           first = now;
           cpuAtFirst = CpuClock.now();
           jitAtFirst = compileMillis();
-          sentAtFirst = sent(streams);
         }
         if (now > deadline || streams.state() == KafkaStreams.State.ERROR) {
           throw new IllegalStateException("processed only " + processed.getAsLong() + " of " + n + " records, state "
@@ -264,11 +262,36 @@ public final class LabelerBenchmark {
       double seconds = (System.nanoTime() - first) / 1e9;
       double[] cpu = CpuClock.now().millisPerThousand(cpuAtFirst, n);
       double jit = (compileMillis() - jitAtFirst) * 1000.0 / n;
+      // what was processed last may still sit in the producers' buffers: the output is counted once the
+      // transaction holding the n-th input offset has committed, so that every record it caused was sent
+      awaitCommitted(clients, lc.applicationId(), input, n, deadline);
       double[] sent = sent(streams);
       streams.close(Duration.ofSeconds(60));
       streams.cleanUp();
-      return new Phase(n / seconds, (sent[0] - sentAtFirst[0]) * 1000 / n, (sent[1] - sentAtFirst[1]) / n,
-          cpu[0], cpu[1], jit);
+      return new Phase(n / seconds, sent[0] * 1000 / n, sent[1] / n, cpu[0], cpu[1], jit);
+    }
+  }
+
+  /** Waits until the application's committed offsets on {@code input} add up to at least {@code n}. */
+  private static void awaitCommitted(KafkaClients clients, String applicationId, String input, long n,
+      long deadline) {
+    try (Admin admin = clients.admin()) {
+      long committed = 0;
+      while (committed < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(applicationId + " committed only " + committed + " of " + n + " offsets");
+        }
+        sleepQuietly();
+        committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+            .get(30, TimeUnit.SECONDS).entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(input) && e.getValue() != null)
+            .mapToLong(e -> e.getValue().offset()).sum();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("benchmark interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not read the committed offsets of " + applicationId, e);
     }
   }
 
