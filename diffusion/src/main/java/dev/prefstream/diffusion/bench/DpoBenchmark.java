@@ -23,7 +23,8 @@ import java.util.Locale;
  * Measures Diffusion-DPO training speed on this machine: steps/s and pairs/s per batch size, the
  * achieved GFLOP/s of a step (UNet convolution and linear FLOPs counted analytically; policy forward
  * and backward = 3x forward, plus the reference forward) as a fraction of the convolution
- * forward+backward peak measured in the same run right before that batch size's timed steps, and
+ * forward+backward peak measured in the same run right before that batch size's timed steps (the best
+ * of the UNet's three level shapes: a step cannot run faster than its fastest convolution), and
  * memory every {@code rssEvery} steps of batch 8 up to {@code rssLateStep}: resident size, Java heap
  * and what glibc's allocator holds in use and free. Called by {@code prefstream bench trainer}.
  */
@@ -60,10 +61,17 @@ public final class DpoBenchmark {
    */
   public record BatchFigures(int batch, double medianStepMillis, double stepsPerSecond,
       double pairsPerSecond, double gflopPerSecond, double peakGflopPerSecond,
-      double fractionOfPeak, double cpuShare, double loadAverage, double cpuFractionOfPeak) {}
+      double fractionOfPeak, double cpuShare, double loadAverage, double cpuFractionOfPeak, String peakShape) {}
 
-  /** Conv2d forward+backward GFLOP per wall-clock second (median) and per CPU-second (all iterations). */
-  record Peak(double gflopPerSecond, double gflopPerCpuSecond) {}
+  /**
+   * Conv2d forward+backward GFLOP per wall-clock second (median) and per CPU-second (all iterations)
+   * of one 3x3 convolution shape ({@code channels} in and out, {@code size} x {@code size}).
+   */
+  record Peak(double gflopPerSecond, double gflopPerCpuSecond, int channels, int size) {
+    String shape() {
+      return channels + " channels at " + size + "x" + size;
+    }
+  }
 
   /**
    * Memory after a step of batch 8, in kB: process RSS, Java heap committed, and glibc's bytes in
@@ -140,10 +148,11 @@ public final class DpoBenchmark {
           parameters, parameters / 1e6, stepGflopPerPair));
       for (BatchFigures b : batches) {
         out.append(String.format(Locale.ROOT, "batch %d pairs: median step %.1f ms, %.2f steps/s, "
-            + "%.1f pairs/s, %.1f GFLOP/s; conv2d fwd+bwd peak just before %.1f GFLOP/s "
-            + "(%.2f of peak); CPU %.2f of %d cores, load %.2f; per CPU-second %.2f of peak%n",
+            + "%.1f pairs/s, %.1f GFLOP/s; conv2d fwd+bwd peak just before %.1f GFLOP/s (%s, the "
+            + "fastest of the UNet's levels) (%.2f of peak); CPU %.2f of %d cores, load %.2f; per CPU-second "
+            + "%.2f of peak%n",
             b.batch(), b.medianStepMillis(), b.stepsPerSecond(), b.pairsPerSecond(),
-            b.gflopPerSecond(), b.peakGflopPerSecond(), b.fractionOfPeak(), b.cpuShare(),
+            b.gflopPerSecond(), b.peakGflopPerSecond(), b.peakShape(), b.fractionOfPeak(), b.cpuShare(),
             Runtime.getRuntime().availableProcessors(), b.loadAverage(), b.cpuFractionOfPeak()));
       }
       out.append("allocator: ").append(allocator).append(String.format(Locale.ROOT, "%n"));
@@ -202,7 +211,7 @@ public final class DpoBenchmark {
         if (i == 0) {
           total = Math.max(total, settings.rssLateStep());
         }
-        Peak peak = convolutionPeak(settings.peakIterations());
+        Peak peak = convolutionPeak(settings.model(), settings.peakIterations());
         double[] millis = new double[settings.timedSteps()];
         long timedCpu = 0;
         long timedWall = 0;
@@ -232,7 +241,7 @@ public final class DpoBenchmark {
             figures.add(new BatchFigures(batch, median, 1e3 / median, batch * 1e3 / median, gflops,
                 peak.gflopPerSecond(), gflops / peak.gflopPerSecond(),
                 timedCpu / (timedWall / 1e6), NativeMemory.loadAverage(),
-                gflopsPerCpu / peak.gflopPerCpuSecond()));
+                gflopsPerCpu / peak.gflopPerCpuSecond(), peak.shape()));
           }
         }
       }
@@ -241,11 +250,24 @@ public final class DpoBenchmark {
     }
   }
 
-  /** GFLOP/s of a 3x3 convolution forward+backward, B=32, 32->32 channels, 32x32. */
-  static Peak convolutionPeak(int iterations) {
+  /**
+   * The fastest 3x3 convolution forward+backward of the UNet's three levels (c channels at S x S, 2c
+   * at S/2, 4c at S/4), batch 32.
+   */
+  static Peak convolutionPeak(UNetConfig model, int iterations) {
+    Peak best = null;
+    for (int level = 0; level < 3; level++) {
+      Peak p = convolutionPeak(model.baseChannels() << level, model.imageSize() >> level, iterations);
+      if (best == null || p.gflopPerSecond() > best.gflopPerSecond()) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  /** GFLOP/s of a 3x3 convolution forward+backward, B=32, c -> c channels, hw x hw. */
+  static Peak convolutionPeak(int c, int hw, int iterations) {
     int b = 32;
-    int c = 32;
-    int hw = 32;
     double gflop = 3 * 2.0 * b * c * c * 9 * hw * hw / 1e9;
     double[] millis = new double[iterations];
     long cpu = 0;
@@ -277,7 +299,7 @@ public final class DpoBenchmark {
       }
       cpu = NativeMemory.cpuMillis() - cpu;
     }
-    return new Peak(gflop / (median(millis) / 1e3), gflop * iterations / (Math.max(1, cpu) / 1e3));
+    return new Peak(gflop / (median(millis) / 1e3), gflop * iterations / (Math.max(1, cpu) / 1e3), c, hw);
   }
 
   private static List<PreferencePair> pairs(int n, int size, Rng rng) {

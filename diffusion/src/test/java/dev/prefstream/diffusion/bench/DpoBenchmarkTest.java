@@ -26,6 +26,10 @@ class DpoBenchmarkTest {
         result.memory().stream().map(DpoBenchmark.MemoryPoint::step).toList());
     assertEquals(4, result.middle().step());
     assertTrue(eight.cpuShare() > 0);
+    // the peak is the fastest of the tiny UNet's level shapes (8, 16 and 32 channels at 8x8, 4x4, 2x2)
+    assertTrue(java.util.Set.of("8 channels at 8x8", "16 channels at 4x4", "32 channels at 2x2")
+        .contains(eight.peakShape()), eight.peakShape());
+    assertTrue(result.report().contains("(" + eight.peakShape() + ", the fastest of the UNet's levels)"));
     assertTrue(result.report().contains("allocator: "));
     String[] lines = result.report().split("\n");
     assertEquals(String.format(Locale.ROOT, "fraction of peak: %.2f", eight.fractionOfPeak()),
