@@ -61,15 +61,20 @@ public final class DpoBenchmark {
    */
   public record BatchFigures(int batch, double medianStepMillis, double stepsPerSecond,
       double pairsPerSecond, double gflopPerSecond, double peakGflopPerSecond,
-      double fractionOfPeak, double cpuShare, double loadAverage, double cpuFractionOfPeak, String peakShape) {}
+      double fractionOfPeak, double cpuShare, double loadAverage, double cpuFractionOfPeak, String peakShape,
+      String levelPeaks) {}
 
   /**
    * Conv2d forward+backward GFLOP per wall-clock second (median) and per CPU-second (all iterations)
    * of one 3x3 convolution shape ({@code channels} in and out, {@code size} x {@code size}).
    */
-  record Peak(double gflopPerSecond, double gflopPerCpuSecond, int channels, int size) {
+  record Peak(double gflopPerSecond, double gflopPerCpuSecond, int channels, int size, String levels) {
     String shape() {
       return channels + " channels at " + size + "x" + size;
+    }
+
+    Peak withLevels(String all) {
+      return new Peak(gflopPerSecond, gflopPerCpuSecond, channels, size, all);
     }
   }
 
@@ -149,10 +154,11 @@ public final class DpoBenchmark {
       for (BatchFigures b : batches) {
         out.append(String.format(Locale.ROOT, "batch %d pairs: median step %.1f ms, %.2f steps/s, "
             + "%.1f pairs/s, %.1f GFLOP/s; conv2d fwd+bwd peak just before %.1f GFLOP/s (%s, the "
-            + "fastest of the UNet's levels) (%.2f of peak); CPU %.2f of %d cores, load %.2f; per CPU-second "
-            + "%.2f of peak%n",
+            + "fastest of the UNet's levels: %s) (%.2f of peak); CPU %.2f of %d cores, load %.2f; "
+            + "per CPU-second %.2f of peak%n",
             b.batch(), b.medianStepMillis(), b.stepsPerSecond(), b.pairsPerSecond(),
-            b.gflopPerSecond(), b.peakGflopPerSecond(), b.peakShape(), b.fractionOfPeak(), b.cpuShare(),
+            b.gflopPerSecond(), b.peakGflopPerSecond(), b.peakShape(), b.levelPeaks(), b.fractionOfPeak(),
+            b.cpuShare(),
             Runtime.getRuntime().availableProcessors(), b.loadAverage(), b.cpuFractionOfPeak()));
       }
       out.append("allocator: ").append(allocator).append(String.format(Locale.ROOT, "%n"));
@@ -241,7 +247,7 @@ public final class DpoBenchmark {
             figures.add(new BatchFigures(batch, median, 1e3 / median, batch * 1e3 / median, gflops,
                 peak.gflopPerSecond(), gflops / peak.gflopPerSecond(),
                 timedCpu / (timedWall / 1e6), NativeMemory.loadAverage(),
-                gflopsPerCpu / peak.gflopPerCpuSecond(), peak.shape()));
+                gflopsPerCpu / peak.gflopPerCpuSecond(), peak.shape(), peak.levels()));
           }
         }
       }
@@ -256,13 +262,15 @@ public final class DpoBenchmark {
    */
   static Peak convolutionPeak(UNetConfig model, int iterations) {
     Peak best = null;
+    List<String> levels = new ArrayList<>();
     for (int level = 0; level < 3; level++) {
       Peak p = convolutionPeak(model.baseChannels() << level, model.imageSize() >> level, iterations);
+      levels.add(String.format(Locale.ROOT, "%d at %dx%d %.1f", p.channels(), p.size(), p.size(), p.gflopPerSecond()));
       if (best == null || p.gflopPerSecond() > best.gflopPerSecond()) {
         best = p;
       }
     }
-    return best;
+    return best.withLevels(String.join(", ", levels));
   }
 
   /** GFLOP/s of a 3x3 convolution forward+backward, B=32, c -> c channels, hw x hw. */
@@ -299,7 +307,7 @@ public final class DpoBenchmark {
       }
       cpu = NativeMemory.cpuMillis() - cpu;
     }
-    return new Peak(gflop / (median(millis) / 1e3), gflop * iterations / (Math.max(1, cpu) / 1e3), c, hw);
+    return new Peak(gflop / (median(millis) / 1e3), gflop * iterations / (Math.max(1, cpu) / 1e3), c, hw, "");
   }
 
   private static List<PreferencePair> pairs(int n, int size, Rng rng) {

@@ -29,7 +29,9 @@ class DpoBenchmarkTest {
     // the peak is the fastest of the tiny UNet's level shapes (8, 16 and 32 channels at 8x8, 4x4, 2x2)
     assertTrue(java.util.Set.of("8 channels at 8x8", "16 channels at 4x4", "32 channels at 2x2")
         .contains(eight.peakShape()), eight.peakShape());
-    assertTrue(result.report().contains("(" + eight.peakShape() + ", the fastest of the UNet's levels)"));
+    assertTrue(result.report().contains("(" + eight.peakShape() + ", the fastest of the UNet's levels: 8 at 8x8 "),
+        result.report());
+    assertTrue(eight.levelPeaks().matches("8 at 8x8 [0-9.]+, 16 at 4x4 [0-9.]+, 32 at 2x2 [0-9.]+"), eight.levelPeaks());
     assertTrue(result.report().contains("allocator: "));
     String[] lines = result.report().split("\n");
     assertEquals(String.format(Locale.ROOT, "fraction of peak: %.2f", eight.fractionOfPeak()),
