@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@code trainer.model} [unet]: the model name in the store and the key on the model-versions topic;
  *   <li>{@code trainer.image-size} [32], {@code trainer.unet.base-channels} [32], {@code trainer.unet.groups} [8],
- *       {@code trainer.unet.word-dim} [64], {@code trainer.unet.max-tokens} [16], {@code trainer.vocabulary}
+ *       {@code trainer.unet.word-dim} [64], {@code trainer.unet.max-tokens} [16],
+ *       {@code trainer.unet.prediction} [v | eps], {@code trainer.unet.prompt-encoder} [ordered | bag-of-words],
+ *       {@code trainer.vocabulary}
  *       [none: required for a fresh UNet]: the architecture of a fresh UNet, used only when the store holds
  *       neither a checkpoint nor a version (stored models carry their own architecture);
  *   <li>{@code trainer.batch-pairs} [8], {@code trainer.lr} [1e-5], {@code trainer.warmup-steps} [0],
@@ -86,7 +88,9 @@ public record TrainerConfig(
         c.integer("trainer.unet.groups", 8),
         c.integer("trainer.unet.word-dim", 64),
         c.list("trainer.vocabulary", List.of()),
-        c.integer("trainer.unet.max-tokens", 16));
+        c.integer("trainer.unet.max-tokens", 16),
+        UNetConfig.Prediction.fromConfigName(c.string("trainer.unet.prediction", "v")),
+        UNetConfig.PromptEncoder.fromConfigName(c.string("trainer.unet.prompt-encoder", "ordered")));
     return new TrainerConfig(
         c.string("trainer.model", StoredUNet.DEFAULT_MODEL),
         unet,

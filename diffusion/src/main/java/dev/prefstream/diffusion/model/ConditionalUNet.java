@@ -16,9 +16,10 @@ import java.util.Arrays;
 /**
  * A small conditional UNet that predicts the noise in a noised image. Inputs: x (B, 3, S, S) float32,
  * t (B) float32 timesteps, tokens (B, L) int64 word ids. Three levels (S, S/2, S/4) with c, 2c, 4c
- * channels; a sinusoidal timestep embedding plus a mean-pooled word embedding of the prompt
- * (padding ignored; an all-padding prompt is the null conditioning) modulate every residual block
- * through FiLM.
+ * channels; a sinusoidal timestep embedding plus an embedding of the prompt's words modulate every
+ * residual block through FiLM. The prompt embedding reads the word slots in order (or, for models
+ * published before, their mean: {@link UNetConfig.PromptEncoder}); padding contributes nothing, so an
+ * all-padding prompt is the null conditioning.
  */
 public final class ConditionalUNet extends AbstractBlock {
   private static final int SINUSOID_DIM = 64;
@@ -88,8 +89,9 @@ public final class ConditionalUNet extends AbstractBlock {
     long p1 = (long) config.imageSize() * config.imageSize();
     long p2 = p1 / 4;
     long p3 = p1 / 16;
+    long slots = ordered() ? config.maxTokens() : 1;
     long embeddings = 2L * (SINUSOID_DIM * embDim + 2L * embDim * embDim
-        + (long) vocabularySize * config.wordDim() + (long) config.wordDim() * embDim);
+        + slots * vocabularySize * config.wordDim() + slots * config.wordDim() * embDim);
     return embeddings + convFlops(3, c, p1) + down1.flops(p1, embDim) + convFlops(c, c, p2)
         + down2.flops(p2, embDim) + convFlops(2 * c, 2 * c, p3) + down3.flops(p3, embDim)
         + middle.flops(p3, embDim) + up3.flops(p3, embDim) + convFlops(4 * c, 4 * c, p2)
@@ -107,7 +109,8 @@ public final class ConditionalUNet extends AbstractBlock {
     NDArray x = inputs.get(0);
     NDArray emb = apply(time2, store, training,
         ResBlock.silu(apply(time1, store, training, sinusoidal(inputs.get(1)))));
-    NDArray prompt = apply(words, store, training, meanBagOfWords(inputs.get(2)));
+    NDArray prompt = ordered() ? orderedWords(store, training, inputs.get(2))
+        : apply(words, store, training, meanBagOfWords(inputs.get(2)));
     emb = emb.add(apply(prompt2, store, training,
         ResBlock.silu(apply(prompt1, store, training, prompt))));
 
@@ -124,15 +127,29 @@ public final class ConditionalUNet extends AbstractBlock {
     return new NDList(apply(out, store, training, h));
   }
 
+  private boolean ordered() {
+    return config.promptEncoder() == UNetConfig.PromptEncoder.ORDERED;
+  }
+
+  /** (B, L) ids -> (B, L * wordDim): each slot's word embedding in order, zeros for padding. */
+  private NDArray orderedWords(ParameterStore store, boolean training, NDArray tokens) {
+    long b = tokens.getShape().get(0);
+    NDArray slots = oneHotWithoutPadding(tokens).reshape(-1, vocabularySize);
+    return apply(words, store, training, slots).reshape(b, -1);
+  }
+
   /** (B, L) ids -> (B, V) word frequencies with padding dropped; all zeros for the null prompt. */
   private NDArray meanBagOfWords(NDArray tokens) {
-    NDManager manager = tokens.getManager();
+    NDArray counts = oneHotWithoutPadding(tokens).sum(new int[] {1});
+    return counts.div(counts.sum(new int[] {1}, true).maximum(1f));
+  }
+
+  /** (B, L) ids -> (B, L, V) one-hot rows, all zeros where the slot is padding. */
+  private NDArray oneHotWithoutPadding(NDArray tokens) {
     float[] keep = new float[vocabularySize];
     Arrays.fill(keep, 1f);
     keep[WordTokenizer.PAD] = 0f;
-    NDArray counts = tokens.oneHot(vocabularySize).sum(new int[] {1})
-        .mul(manager.create(keep, new Shape(1, vocabularySize)));
-    return counts.div(counts.sum(new int[] {1}, true).maximum(1f));
+    return tokens.oneHot(vocabularySize).mul(tokens.getManager().create(keep, new Shape(1, 1, vocabularySize)));
   }
 
   private static NDArray sinusoidal(NDArray t) {
@@ -162,7 +179,7 @@ public final class ConditionalUNet extends AbstractBlock {
     time1.initialize(manager, type, new Shape(b, SINUSOID_DIM));
     time2.initialize(manager, type, embShape);
     words.initialize(manager, type, new Shape(b, vocabularySize));
-    prompt1.initialize(manager, type, new Shape(b, config.wordDim()));
+    prompt1.initialize(manager, type, new Shape(b, (ordered() ? config.maxTokens() : 1L) * config.wordDim()));
     prompt2.initialize(manager, type, embShape);
     in.initialize(manager, type, new Shape(b, 3, s1, s1));
     down1.initialize(manager, type, new Shape(b, c, s1, s1), embShape);

@@ -20,6 +20,15 @@ public interface DenoiserModel extends AutoCloseable {
    */
   NDArray predictNoise(NDArray noised, NDArray timesteps, NDArray tokens, boolean training);
 
+  /**
+   * The weight of a sample's noise-prediction error at a timestep with cumulative product
+   * {@code alphaBar} in this model's denoising (pretraining) objective: 1 for a network that predicts
+   * the noise; 1 / abar_t for v-prediction, which turns the noise error into the v error.
+   */
+  default double denoisingLossWeight(double alphaBar) {
+    return 1;
+  }
+
   /** The tokenizer whose ids this model was trained on. */
   WordTokenizer tokenizer();
 

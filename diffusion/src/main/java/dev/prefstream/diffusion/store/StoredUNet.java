@@ -40,6 +40,8 @@ public final class StoredUNet {
     m.put("unet.word-dim", String.valueOf(c.wordDim()));
     m.put("unet.max-tokens", String.valueOf(c.maxTokens()));
     m.put("unet.vocabulary", String.join(",", c.vocabulary()));
+    m.put("unet.prediction", c.prediction().configName());
+    m.put("unet.prompt-encoder", c.promptEncoder().configName());
     return m;
   }
 
@@ -50,7 +52,10 @@ public final class StoredUNet {
       return new UNetConfig(Integer.parseInt(c.get("unet.image-size")), Integer.parseInt(c.get("unet.base-channels")),
           Integer.parseInt(c.get("unet.groups")), Integer.parseInt(c.get("unet.word-dim")),
           Arrays.stream(c.get("unet.vocabulary").split(",")).filter(w -> !w.isEmpty()).toList(),
-          Integer.parseInt(c.get("unet.max-tokens")));
+          Integer.parseInt(c.get("unet.max-tokens")),
+          // manifests from before v-prediction name none: their networks predict the noise
+          UNetConfig.Prediction.fromConfigName(c.getOrDefault("unet.prediction", "eps")),
+          UNetConfig.PromptEncoder.fromConfigName(c.getOrDefault("unet.prompt-encoder", "bag-of-words")));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("manifest of " + m.model() + " v" + m.version()
           + " lacks a valid unet.* architecture: " + e.getMessage(), e);

@@ -12,8 +12,9 @@ import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.util.List;
 
 /**
- * Plain denoising pretraining: minimises the mean squared error between predicted and true noise at
- * uniform timesteps, with AdamW (weight decay 0.01, clip 1.0) and per-image caption dropout so the
+ * Plain denoising pretraining: minimises the model's own denoising error at uniform timesteps (the
+ * noise error for a noise predictor, the v error for v-prediction:
+ * {@link DenoiserModel#denoisingLossWeight}), with AdamW (weight decay 0.01, clip 1.0) and per-image caption dropout so the
  * model also learns the null prompt used by classifier-free guidance.
  */
 public final class DenoisingTrainer implements AutoCloseable {
@@ -33,7 +34,7 @@ public final class DenoisingTrainer implements AutoCloseable {
     model.setTrainable(true);
   }
 
-  /** One optimizer step on the images and their prompts; returns the eps-MSE before the update. */
+  /** One optimizer step on the images and their prompts; returns the loss before the update. */
   public double step(List<RgbImage> images, List<String> prompts) {
     int n = images.size();
     int[] t = new int[n];
@@ -50,7 +51,13 @@ public final class DenoisingTrainer implements AutoCloseable {
       NDArray loss;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray prediction = model.predictNoise(noised, TrainingBatches.times(manager, t), tokens, true);
-        loss = prediction.sub(noise).square().mean();
+        // per image, the noise error weighted into the model's own objective (the v error for v-prediction)
+        float[] weights = new float[n];
+        for (int i = 0; i < n; i++) {
+          weights[i] = (float) model.denoisingLossWeight(schedule.alphaBar(t[i]));
+        }
+        loss = prediction.sub(noise).square().reshape(n, -1).mean(new int[] {1})
+            .mul(manager.create(weights)).mean();
         collector.backward(loss);
       }
       optimizer.step(model.parameters());

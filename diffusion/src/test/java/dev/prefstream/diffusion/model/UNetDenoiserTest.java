@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.prefstream.diffusion.TestImages;
+import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,6 +42,57 @@ class UNetDenoiserTest {
       NDArray withoutPrompt = unet.predictNoise(x, t, empty, false);
       assertEquals(new Shape(2, 3, 8, 8), withPrompt.getShape());
       assertTrue(withPrompt.sub(withoutPrompt).abs().max().getFloat() > 0f);
+    }
+  }
+
+  @Test
+  void aVPredictingNetworkReturnsTheNoiseItsOutputStandsFor() {
+    // same seed and architecture, so the same weights: the v network's raw output is the eps one's
+    UNetConfig eps = TestImages.tinyConfig();
+    UNetConfig v = eps.withPrediction(UNetConfig.Prediction.V);
+    NoiseSchedule schedule = NoiseSchedule.ddpm();
+    try (UNetDenoiser plain = UNetDenoiser.create(eps, 4);
+        UNetDenoiser velocity = UNetDenoiser.create(v, 4);
+        NDManager manager = NDManager.newBaseManager()) {
+      NDArray x = manager.randomNormal(new Shape(3, 3, 8, 8));
+      int[] steps = {0, 500, 999};
+      NDArray t = manager.create(new float[] {0f, 500f, 999f});
+      NDArray tokens = plain.tokenizer().encode(manager, List.of("a red square", "", "a blue square"));
+      NDArray output = plain.predictNoise(x, t, tokens, false);
+      NDArray noise = velocity.predictNoise(x, t, tokens, false);
+      for (int i = 0; i < 3; i++) {
+        double a = schedule.alphaBar(steps[i]);
+        NDArray expected = output.get(i).mul((float) Math.sqrt(a)).add(x.get(i).mul((float) Math.sqrt(1 - a)));
+        assertTrue(noise.get(i).sub(expected).abs().max().getFloat() < 1e-5f, "timestep " + steps[i]);
+      }
+      // at t = 999 abar is 4e-5: the noise is nearly the input, whatever the network draws
+      assertTrue(noise.get(2).sub(x.get(2)).abs().max().getFloat() < 0.05f);
+      assertEquals(1.0, plain.denoisingLossWeight(0.01));
+      assertEquals(100.0, velocity.denoisingLossWeight(0.01), 1e-9);
+    }
+  }
+
+  @Test
+  void theOrderedPromptEncoderTellsWhichColourIsWhichAndABagOfWordsCannot() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray x = manager.randomNormal(new Shape(2, 3, 8, 8));
+      NDArray t = manager.create(new float[] {700f, 700f});
+      for (UNetConfig.PromptEncoder encoder : UNetConfig.PromptEncoder.values()) {
+        try (UNetDenoiser unet = UNetDenoiser.create(TestImages.tinyConfig().withPromptEncoder(encoder), 2)) {
+          NDArray swapped = unet.tokenizer().encode(manager, List.of("a red square on blue", "a blue square on red"));
+          NDArray same = x.get("0:1").concat(x.get("0:1"), 0);
+          NDArray eps = unet.predictNoise(same, t, swapped, false);
+          float difference = eps.get(0).sub(eps.get(1)).abs().max().getFloat();
+          if (encoder == UNetConfig.PromptEncoder.ORDERED) {
+            assertTrue(difference > 1e-4f, "ordered: " + difference);
+          } else {
+            assertTrue(difference < 1e-6f, "bag of words: " + difference);
+          }
+          // padding adds nothing: the null prompt differs from a prompt, and equals itself however long
+          NDArray nul = unet.predictNoise(same, t, unet.tokenizer().encode(manager, List.of("", "")), false);
+          assertTrue(nul.get(0).sub(eps.get(0)).abs().max().getFloat() > 1e-4f);
+        }
+      }
     }
   }
 
