@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * Settings of base-model pretraining. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
- * {@code pretrain.steps} [2400], {@code pretrain.batch-size} [16], {@code pretrain.lr} [1e-3],
+ * {@code pretrain.steps} [4000], {@code pretrain.batch-size} [16], {@code pretrain.lr} [1e-3],
  * {@code pretrain.ema-decay} [0.995], {@code pretrain.caption-dropout} [0.1], {@code pretrain.seed}
  * [20240601] and {@code pretrain.model} [unet]; the architecture is the diffusion module's default over {@link Prompt#vocabulary()}, the
  * training prompts are {@link PromptSplit#standard()}'s and the defects {@link DefectMix#standard()}.
@@ -30,7 +30,7 @@ import java.util.TreeMap;
 public record PretrainConfig(String model, UNetConfig unet, int steps, int batchSize, float learningRate,
     double emaDecay, double captionDropout, long seed, DefectMix defects, PromptSplit split) {
 
-  public static final int DEFAULT_STEPS = 2400;
+  public static final int DEFAULT_STEPS = 4000;
   public static final long DEFAULT_SEED = 20240601L;
 
   public PretrainConfig {
