@@ -14,7 +14,8 @@ import ai.djl.util.PairList;
 import java.util.Arrays;
 
 /**
- * A small conditional UNet that predicts the noise in a noised image. Inputs: x (B, 3, S, S) float32,
+ * A small conditional UNet that predicts the noise in a noised image, or v ({@link UNetConfig.Prediction}:
+ * {@link UNetDenoiser} turns v into the noise). Inputs: x (B, 3, S, S) float32,
  * t (B) float32 timesteps, tokens (B, L) int64 word ids. Three levels (S, S/2, S/4) with c, 2c, 4c
  * channels; a sinusoidal timestep embedding plus an embedding of the prompt's words modulate every
  * residual block through FiLM. The prompt embedding reads the word slots in order (or, for models
