@@ -257,7 +257,7 @@ public final class LabelerBenchmark {
           throw new IllegalStateException("processed only " + processed.getAsLong() + " of " + n + " records, state "
               + streams.state());
         }
-        sleepQuietly();
+        sleepQuietly(2);
       }
       double seconds = (System.nanoTime() - first) / 1e9;
       double[] cpu = CpuClock.now().millisPerThousand(cpuAtFirst, n);
@@ -281,7 +281,7 @@ public final class LabelerBenchmark {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException(applicationId + " committed only " + committed + " of " + n + " offsets");
         }
-        sleepQuietly();
+        sleepQuietly(20); // each poll is a request to the broker
         committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
             .get(30, TimeUnit.SECONDS).entrySet().stream()
             .filter(e -> e.getKey().topic().equals(input) && e.getValue() != null)
@@ -324,9 +324,9 @@ public final class LabelerBenchmark {
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
-  private static void sleepQuietly() {
+  private static void sleepQuietly(long millis) {
     try {
-      Thread.sleep(2);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("benchmark interrupted", e);
