@@ -88,7 +88,7 @@ class UNetDenoiserTest {
           } else {
             assertTrue(difference < 1e-6f, "bag of words: " + difference);
           }
-          // padding adds nothing: the null prompt differs from a prompt, and equals itself however long
+          // the null prompt (all padding) conditions differently from a prompt
           NDArray nul = unet.predictNoise(same, t, unet.tokenizer().encode(manager, List.of("", "")), false);
           assertTrue(nul.get(0).sub(eps.get(0)).abs().max().getFloat() > 1e-4f);
         }
