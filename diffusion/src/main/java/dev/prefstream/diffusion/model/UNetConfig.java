@@ -29,16 +29,11 @@ public record UNetConfig(int imageSize, int baseChannels, int groups, int wordDi
     EPS, V;
 
     public String configName() {
-      return name().toLowerCase(Locale.ROOT);
+      return UNetConfig.configName(this);
     }
 
     public static Prediction fromConfigName(String name) {
-      for (Prediction p : values()) {
-        if (p.configName().equals(name)) {
-          return p;
-        }
-      }
-      throw new IllegalArgumentException("unknown prediction '" + name + "' (eps or v)");
+      return parse(Prediction.class, "prediction", name);
     }
   }
 
@@ -56,17 +51,28 @@ public record UNetConfig(int imageSize, int baseChannels, int groups, int wordDi
     ORDERED, BAG_OF_WORDS;
 
     public String configName() {
-      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return UNetConfig.configName(this);
     }
 
     public static PromptEncoder fromConfigName(String name) {
-      for (PromptEncoder e : values()) {
-        if (e.configName().equals(name)) {
-          return e;
-        }
-      }
-      throw new IllegalArgumentException("unknown prompt encoder '" + name + "' (ordered or bag-of-words)");
+      return parse(PromptEncoder.class, "prompt encoder", name);
     }
+  }
+
+  /** The name of a setting's value in config files and manifests: {@code BAG_OF_WORDS} is {@code bag-of-words}. */
+  private static String configName(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String what, String name) {
+    List<String> names = new java.util.ArrayList<>();
+    for (E value : type.getEnumConstants()) {
+      if (configName(value).equals(name)) {
+        return value;
+      }
+      names.add(configName(value));
+    }
+    throw new IllegalArgumentException("unknown " + what + " '" + name + "' (" + String.join(" or ", names) + ")");
   }
 
   /** The first architecture: a network that predicts the noise from a bag of words. */
