@@ -49,6 +49,11 @@ public final class UNetDenoiser implements DenoiserModel {
     return unet.forwardFlopsPerImage();
   }
 
+  /** The network itself, for checks that walk its layers ({@link KernelCheck}). */
+  ConditionalUNet block() {
+    return unet;
+  }
+
   /** Number of scalar parameters. */
   public long parameterCount() {
     return parameters().values().stream().mapToLong(p -> p.getArray().size()).sum();

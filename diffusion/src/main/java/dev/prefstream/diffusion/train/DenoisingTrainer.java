@@ -8,6 +8,7 @@ import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.diffusion.ImageTensors;
 import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.model.DenoiserModel;
+import dev.prefstream.diffusion.model.KernelCheck;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.util.List;
 
@@ -26,6 +27,7 @@ public final class DenoisingTrainer implements AutoCloseable {
 
   public DenoisingTrainer(DenoiserModel model, NoiseSchedule schedule, float learningRate,
       double captionDropout, long seed) {
+    KernelCheck.verify(model);
     this.model = model;
     this.schedule = schedule;
     this.captionDropout = captionDropout;

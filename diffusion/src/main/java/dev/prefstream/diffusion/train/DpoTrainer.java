@@ -9,6 +9,7 @@ import dev.prefstream.diffusion.ImageTensors;
 import dev.prefstream.diffusion.NativeHeap;
 import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.model.DenoiserModel;
+import dev.prefstream.diffusion.model.KernelCheck;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -38,12 +39,16 @@ public final class DpoTrainer implements AutoCloseable {
   private final Rng rng;
   private long referenceVersion;
 
-  /** Makes {@code policy} trainable and freezes {@code reference}; draws all randomness from {@code seed}. */
+  /**
+   * Makes {@code policy} trainable and freezes {@code reference}; draws all randomness from {@code seed}.
+   * Refuses to train where libtorch's convolution kernels are wrong ({@link KernelCheck}).
+   */
   public DpoTrainer(DenoiserModel policy, DenoiserModel reference, NoiseSchedule schedule,
       DpoConfig config, long seed) {
     if (policy == reference) {
       throw new IllegalArgumentException("the reference must be a separate copy of the policy");
     }
+    KernelCheck.verify(policy);
     this.policy = policy;
     this.reference = reference;
     this.schedule = schedule;

@@ -72,11 +72,26 @@ public final class ImplicitClassifier {
   /** (r - m) per image and anchor; image i uses the noise of seed {@code seeds[i % seeds.length]}. */
   private double[][] advantage(List<RgbImage> images, List<String> prompts, int[] anchors,
       long[] seeds) {
+    double[][][] errors = errors(images, prompts, anchors, seeds);
+    double[][] out = new double[images.size()][anchors.length];
+    for (int i = 0; i < out.length; i++) {
+      for (int k = 0; k < anchors.length; k++) {
+        out[i][k] = errors[1][i][k] - errors[0][i][k];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The per-image errors behind z: [0] the policy's m, [1] the reference's r, each [image][anchor]; image
+   * i uses the noise of seed {@code seeds[i % seeds.length]}.
+   */
+  double[][][] errors(List<RgbImage> images, List<String> prompts, int[] anchors, long[] seeds) {
     int n = images.size();
     if (n % seeds.length != 0 || prompts.size() != n) {
       throw new IllegalArgumentException("need one prompt per image and one seed per group");
     }
-    double[][] out = new double[n][anchors.length];
+    double[][][] out = new double[2][n][anchors.length];
     int size = policy.imageSize();
     try (NDManager manager = NDManager.newBaseManager()) {
       NDArray x0 = ImageTensors.toModelSpace(manager, images);
@@ -89,13 +104,13 @@ public final class ImplicitClassifier {
           NDArray noised = schedule.addNoise(x0, noise, t);
           noised.attach(anchorManager);
           NDArray times = TrainingBatches.times(anchorManager, t);
-          NDArray m = TrainingBatches.perImageError(
-              policy.predictNoise(noised, times, tokens, false), noise);
-          NDArray r = TrainingBatches.perImageError(
-              reference.predictNoise(noised, times, tokens, false), noise);
-          double[] advantage = TrainingBatches.toDoubles(r.sub(m));
+          double[] m = TrainingBatches.toDoubles(TrainingBatches.perImageError(
+              policy.predictNoise(noised, times, tokens, false), noise));
+          double[] r = TrainingBatches.toDoubles(TrainingBatches.perImageError(
+              reference.predictNoise(noised, times, tokens, false), noise));
           for (int i = 0; i < n; i++) {
-            out[i][k] = advantage[i];
+            out[0][i][k] = m[i];
+            out[1][i][k] = r[i];
           }
         }
       }

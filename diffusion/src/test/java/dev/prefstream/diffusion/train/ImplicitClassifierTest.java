@@ -15,7 +15,16 @@ import org.junit.jupiter.api.Test;
 class ImplicitClassifierTest {
   private static final int[] ANCHORS = TimestepBands.semiDpoDefaults().anchors();
 
-  /** z reaches hundreds at beta 5000 on float32 errors, hence tolerances relative to its size. */
+  /**
+   * z = scale * [(r_w - m_w) - (r_l - m_l)] with scale = beta / 2 = 2500: it multiplies float32
+   * rounding in the four per-image errors by 2500. Each error is a float32 mean of N = 3 * 8 * 8
+   * squared differences of network outputs, whose last sums are the longest inner products of the
+   * tiny UNet (K = 64 input channels * 9 taps); a float32 sum of n terms is within gamma(n) = n u /
+   * (1 - n u) of exact (u = 2^-24), so two evaluations of the same error (another batch layout, another
+   * CPU's kernels) differ by at most 2 gamma(N + K) times it. Summed over the four errors and scaled:
+   * the bound below, about 0.3 here, against |z| of about 10 and the sign or noise mix-ups this test
+   * guards against, which move z by its own size.
+   */
   @Test
   void pairZIsTheRewardDifferenceWithSharedNoiseAndIndependentOfBatching() {
     Random random = new Random(4);
@@ -26,26 +35,44 @@ class ImplicitClassifierTest {
         UNetDenoiser reference = UNetDenoiser.create(TestImages.tinyConfig(), 2)) {
       ImplicitClassifier classifier = new ImplicitClassifier(policy, reference, NoiseSchedule.ddpm(),
           5000, BetaConvention.HALF);
+      double scale = BetaConvention.HALF.factor() * 5000;
       String prompt = "a red square";
       double[][] z = classifier.pairwiseZ(List.of(new PreferencePair(a, b, prompt),
           new PreferencePair(c, b, prompt)), ANCHORS, new long[] {17, 18});
       assertEquals(10, z[0].length);
+      double[] boundAB = bounds(classifier, a, b, prompt, 17, scale);
+      double[] boundCB = bounds(classifier, c, b, prompt, 18, scale);
 
       double[] rewards = classifier.implicitReward(List.of(a, b), List.of(prompt, prompt), ANCHORS,
           new long[] {17, 17});
       double meanZ = Arrays.stream(z[0]).average().orElseThrow();
-      assertEquals(rewards[0] - rewards[1], meanZ, 1e-4 * (1 + Math.abs(meanZ)));
+      assertEquals(rewards[0] - rewards[1], meanZ, Arrays.stream(boundAB).max().orElseThrow());
 
       double[][] alone = classifier.pairwiseZ(List.of(new PreferencePair(c, b, prompt)), ANCHORS,
           new long[] {18});
-      assertArrayEquals(z[1], alone[0], 1e-4 * (1 + Math.abs(z[1][0])));
-
       double[][] flipped = classifier.pairwiseZ(List.of(new PreferencePair(b, a, prompt)), ANCHORS,
           new long[] {17});
       for (int k = 0; k < ANCHORS.length; k++) {
-        assertEquals(-z[0][k], flipped[0][k], 1e-4 * (1 + Math.abs(z[0][k])));
+        assertEquals(z[1][k], alone[0][k], boundCB[k], "batching, anchor " + ANCHORS[k]);
+        assertEquals(-z[0][k], flipped[0][k], boundAB[k], "flipped pair, anchor " + ANCHORS[k]);
       }
     }
+  }
+
+  /** Per anchor: scale * 2 gamma(N + K) * (m_w + r_w + m_l + r_l), as derived above. */
+  private static double[] bounds(ImplicitClassifier classifier, RgbImage w, RgbImage l, String prompt,
+      long seed, double scale) {
+    double[][][] e = classifier.errors(List.of(w, l), List.of(prompt, prompt), ANCHORS,
+        new long[] {seed});
+    int terms = 3 * 8 * 8 + 64 * 9;
+    double u = Math.ulp(1.0f) / 2;
+    double gamma = terms * u / (1 - terms * u);
+    double[] out = new double[ANCHORS.length];
+    for (int k = 0; k < out.length; k++) {
+      double sum = e[0][0][k] + e[1][0][k] + e[0][1][k] + e[1][1][k];
+      out[k] = scale * 2 * gamma * sum;
+    }
+    return out;
   }
 
   @Test
