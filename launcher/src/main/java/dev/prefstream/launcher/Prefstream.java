@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Live human image-preference votes on Kafka, multi-scorer labels, continuous Diffusion-DPO.",
     subcommands = {BrokerCommand.class, TopicsCommand.class, ScorerCommand.class, LabelerCommand.class,
         TrainerCommand.class, RelabelCommand.class, SimulatorCommands.Feed.class,
-        SimulatorCommands.Pretrain.class, SimulatorCommands.Eval.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        SimulatorCommands.Pretrain.class, SimulatorCommands.Eval.class, DemoCommand.class, ExperimentCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Prefstream implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -31,8 +31,7 @@ public final class PairDecider {
 
   public Verdict decide(String pairId, PairState state) {
     HumanTally tally = state.tally();
-    Side human = tally.getVotesA() > tally.getVotesB() ? Side.A
-        : tally.getVotesB() > tally.getVotesA() ? Side.B : Side.ABSTAIN;
+    Side human = humanLabel(tally);
     List<ScorerVote> votes = new ArrayList<>(state.scores().size());
     for (ScorerScore s : state.scores()) {
       votes.add(ScorerVoting.vote(s, config.tolerance(s.getScorer())));
@@ -50,6 +49,12 @@ public final class PairDecider {
     boolean holdout = c.clean() && Holdout.isHoldout(pairId, config.holdoutShare());
     return new Verdict(tally, human, votes, c.label(), c.decidedBy(), new Decision(route, human, c.label(), training),
         agreement, holdout);
+  }
+
+  /** The human label of a tally: the side with more distinct voters; ABSTAIN when tied. */
+  public static Side humanLabel(HumanTally tally) {
+    return tally.getVotesA() > tally.getVotesB() ? Side.A
+        : tally.getVotesB() > tally.getVotesA() ? Side.B : Side.ABSTAIN;
   }
 
   private static double agreement(Side human, List<ScorerVote> votes) {

@@ -124,16 +124,22 @@ public final class Evaluator {
       }
       delta += candidate[i] - base[i];
     }
-    double[] ci = bootstrap(winsPerPrompt, seeds);
+    double[] ci = bootstrap(winsPerPrompt, seeds, config.bootstrapResamples(), config.bootstrapSeed());
     int n = candidate.length;
-    return new MetricResult(metric, wins / (double) n, ties / (double) n, ci[0], ci[1], delta / n);
+    return new MetricResult(metric, wins / (double) n, ties / (double) n, ci[0], ci[1], delta / n,
+        winsPerPrompt);
   }
 
-  /** The 2.5th and 97.5th percentiles of the win rate over prompt resamples. */
-  private double[] bootstrap(int[] winsPerPrompt, int seeds) {
-    SplittableRandom rng = new SplittableRandom(config.bootstrapSeed());
+  /**
+   * The 2.5th and 97.5th percentiles of the win rate over prompt resamples: {@code winsPerPrompt[p]}
+   * wins out of {@code trialsPerPrompt} comparisons for prompt p (its seeds, or the seeds of several
+   * runs added up), prompts drawn with replacement {@code resamples} times.
+   */
+  public static double[] bootstrap(int[] winsPerPrompt, int trialsPerPrompt, int resamples, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
     int prompts = winsPerPrompt.length;
-    double[] rates = new double[config.bootstrapResamples()];
+    int seeds = trialsPerPrompt;
+    double[] rates = new double[resamples];
     for (int r = 0; r < rates.length; r++) {
       long wins = 0;
       for (int i = 0; i < prompts; i++) {

@@ -9,6 +9,8 @@ package dev.prefstream.sim.eval;
  * @param ciLow lower end of the 95% bootstrap confidence interval of the win rate (prompts resampled)
  * @param ciHigh upper end of that interval
  * @param meanDelta mean of candidate score minus base score
+ * @param winsPerPrompt wins of each prompt over its seeds, in the configuration's prompt order (for
+ *     pooling several runs: {@link Evaluator#bootstrap})
  */
 public record MetricResult(String metric, double winRate, double tieRate, double ciLow, double ciHigh,
-    double meanDelta) {}
+    double meanDelta, int[] winsPerPrompt) {}
