@@ -83,10 +83,15 @@ class UNetDenoiserTest {
           NDArray same = x.get("0:1").concat(x.get("0:1"), 0);
           NDArray eps = unet.predictNoise(same, t, swapped, false);
           float difference = eps.get(0).sub(eps.get(1)).abs().max().getFloat();
+          // Both rows get the same image: under the same conditioning they could differ only by
+          // kernels rounding batch rows differently, at most 2 gamma(K) |eps| per element (K = 64 * 9,
+          // the longest inner product, as in ImplicitClassifierTest), about 2e-4; the ordered
+          // encoder's swapped colours move eps by 0.4 to 0.8.
+          double rounding = 2 * KernelCheck.gamma(64 * 9) * eps.abs().max().getFloat();
           if (encoder == UNetConfig.PromptEncoder.ORDERED) {
-            assertTrue(difference > 1e-4f, "ordered: " + difference);
+            assertTrue(difference > rounding, "ordered: " + difference);
           } else {
-            assertTrue(difference < 1e-6f, "bag of words: " + difference);
+            assertTrue(difference <= rounding, "bag of words: " + difference);
           }
           // the null prompt (all padding) conditions differently from a prompt
           NDArray nul = unet.predictNoise(same, t, unet.tokenizer().encode(manager, List.of("", "")), false);

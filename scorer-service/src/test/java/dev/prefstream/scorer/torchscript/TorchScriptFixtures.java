@@ -23,7 +23,28 @@ final class TorchScriptFixtures {
   /** (width, height, formula) of the script's IMAGES. */
   static final int[][] IMAGES = {{24, 24, 0}, {28, 20, 1}, {16, 16, 2}};
 
+  /**
+   * Rounded terms from an image to its normalised pixels: torch's antialiased resize (two passes of
+   * at most 7 taps, at the fixtures' scales) and the normalisation (2).
+   */
+  static final int PREPROCESS = 2 * 7 + 2;
+  /** From pixels to image embedding: conv 3 * 9 + 1, 4x4 average pool 16 + 1, projection 128 + 1. */
+  static final int IMAGE_ENCODER = 28 + 17 + 129;
+  /** From token ids to text embedding: masked mean of up to 12 words (12 + 1), projection 8 + 1. */
+  static final int TEXT_ENCODER = 13 + 9;
+  /** F.normalize of an 8-wide embedding: 8 squares summed, a square root, a division. */
+  static final int NORMALIZE = 8 + 2;
+
   private TorchScriptFixtures() {}
+
+  /**
+   * Higham's relative bound on a float32 sum of n terms, gamma(n) = n u / (1 - n u), u = 2^-24; the
+   * gammas of successive steps add up to at most gamma of their total.
+   */
+  static double gamma(int n) {
+    double nu = n * (Math.ulp(1.0f) / 2.0);
+    return nu / (1 - nu);
+  }
 
   static Path dir() {
     try {
