@@ -3,6 +3,7 @@ package dev.prefstream.trainer;
 import dev.prefstream.diffusion.model.DenoiserModel;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import dev.prefstream.diffusion.train.BetaConvention;
+import dev.prefstream.diffusion.train.DpoErrors;
 import dev.prefstream.diffusion.train.ImplicitClassifier;
 import dev.prefstream.diffusion.train.PreferencePair;
 import dev.prefstream.schemas.PairIds;
@@ -26,9 +27,12 @@ final class HoldoutEvaluator {
   private final int[] anchors;
   private final double beta;
   private final BetaConvention convention;
+  private final DpoErrors errors;
   private final int maxPairs;
 
-  HoldoutEvaluator(NoiseSchedule schedule, int[] anchors, double beta, BetaConvention convention, int maxPairs) {
+  HoldoutEvaluator(NoiseSchedule schedule, int[] anchors, double beta, BetaConvention convention, DpoErrors errors,
+      int maxPairs) {
+    this.errors = errors;
     this.schedule = schedule;
     this.anchors = anchors.clone();
     this.beta = beta;
@@ -44,7 +48,7 @@ final class HoldoutEvaluator {
     if (pairs.isEmpty()) {
       return metrics;
     }
-    ImplicitClassifier classifier = new ImplicitClassifier(policy, reference, schedule, beta, convention);
+    ImplicitClassifier classifier = new ImplicitClassifier(policy, reference, schedule, beta, convention, errors);
     double[] perAnchorHits = new double[anchors.length];
     double hits = 0;
     double margin = 0;

@@ -6,6 +6,7 @@ import dev.prefstream.diffusion.model.UNetConfig;
 import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.BetaConvention;
 import dev.prefstream.diffusion.train.DpoConfig;
+import dev.prefstream.diffusion.train.DpoErrors;
 import dev.prefstream.diffusion.train.TimestepBands;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
  *   <li>{@code trainer.batch-pairs} [8], {@code trainer.lr} [1e-5], {@code trainer.warmup-steps} [0],
  *       {@code trainer.weight-decay} [0.01], {@code trainer.grad-clip} [1.0], {@code trainer.caption-dropout} [0.1];
  *   <li>{@code trainer.beta} [5000] and {@code trainer.beta-convention} [half] (METHOD.md section 1);
+ *       {@code trainer.dpo-errors} [noise | model]: the errors z is computed on ({@link DpoErrors});
  *   <li>{@code trainer.steps-per-version} [500], {@code trainer.checkpoint-every} [100] steps,
  *       {@code trainer.keep-checkpoints} [3];
  *   <li>{@code trainer.reference} [none]: {@code none | hard:N | soft:ALPHA:N | per-version:K};
@@ -52,6 +54,7 @@ public record TrainerConfig(
     double captionDropout,
     double beta,
     BetaConvention betaConvention,
+    DpoErrors dpoErrors,
     int stepsPerVersion,
     int checkpointEvery,
     int keepCheckpoints,
@@ -81,6 +84,9 @@ public record TrainerConfig(
     }
   }
 
+  /** The key naming the DPO errors, also recorded in every manifest's config. */
+  public static final String DPO_ERRORS = "trainer.dpo-errors";
+
   public static TrainerConfig from(PrefstreamConfig c) {
     UNetConfig unet = new UNetConfig(
         c.integer("trainer.image-size", 32),
@@ -102,6 +108,7 @@ public record TrainerConfig(
         c.number("trainer.caption-dropout", 0.1),
         c.number("trainer.beta", 5000),
         BetaConvention.fromConfigName(c.string("trainer.beta-convention", "half")),
+        DpoErrors.fromConfigName(c.string(DPO_ERRORS, "noise")),
         c.integer("trainer.steps-per-version", 500),
         c.integer("trainer.checkpoint-every", 100),
         c.integer("trainer.keep-checkpoints", 3),
@@ -121,7 +128,7 @@ public record TrainerConfig(
 
   /** Diffusion-DPO settings; the step-driven reference update comes from {@link #reference()}. */
   public DpoConfig dpo() {
-    return new DpoConfig(beta, betaConvention, learningRate, warmupSteps, weightDecay, gradClip,
+    return new DpoConfig(beta, betaConvention, dpoErrors, learningRate, warmupSteps, weightDecay, gradClip,
         captionDropout, reference.stepUpdate(), TimestepBands.semiDpoDefaults());
   }
 
@@ -134,6 +141,7 @@ public record TrainerConfig(
     m.put("trainer.weight-decay", String.valueOf(weightDecay));
     m.put("trainer.grad-clip", String.valueOf(gradClip));
     m.put("trainer.caption-dropout", String.valueOf(captionDropout));
+    m.put(DPO_ERRORS, dpoErrors.configName());
     m.put("trainer.reference", reference.toString());
     m.put("trainer.feeds", String.join(",", feeds.stream().map(Feed::configName).toList()));
     m.put("trainer.label-policy", labelPolicy.configName());

@@ -73,7 +73,7 @@ final class TrainingSession implements AutoCloseable {
     NoiseSchedule schedule = NoiseSchedule.ddpm();
     this.trainer = new DpoTrainer(policy, reference, schedule, config.dpo(), config.seed());
     this.evaluator = new HoldoutEvaluator(schedule, config.dpo().bands().anchors(), config.beta(),
-        config.betaConvention(), config.evalPairs());
+        config.betaConvention(), config.dpoErrors(), config.evalPairs());
     this.sampler = new Rng(config.seed() ^ SAMPLER_SEED_MIX);
     this.origin = origin;
     this.lastVersion = lastVersion;

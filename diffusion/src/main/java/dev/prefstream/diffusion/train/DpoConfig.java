@@ -5,37 +5,43 @@ package dev.prefstream.diffusion.train;
  * steps, weight decay, grad-norm clip), the caption-dropout probability (one decision per pair, shared
  * by winner and loser), the reference update schedule and the Semi-DPO timestep bands.
  */
-public record DpoConfig(double beta, BetaConvention convention, float learningRate, int warmupSteps,
-    float weightDecay, float maxGradNorm, double captionDropout, ReferenceUpdate referenceUpdate,
+public record DpoConfig(double beta, BetaConvention convention, DpoErrors errors, float learningRate,
+    int warmupSteps, float weightDecay, float maxGradNorm, double captionDropout, ReferenceUpdate referenceUpdate,
     TimestepBands bands) {
 
   /**
-   * beta 5000 (half), which at 32x32 is the same z scale the probes tuned; learning rate 1e-5, no
-   * warm-up, weight decay 0.01, clip 1.0, caption dropout 0.1, no scheduled reference update.
+   * beta 5000 (half) on noise errors, which at 32x32 is the same z scale the probes tuned; learning
+   * rate 1e-5, no warm-up, weight decay 0.01, clip 1.0, caption dropout 0.1, no scheduled reference
+   * update.
    */
   public static DpoConfig defaults() {
-    return new DpoConfig(5000, BetaConvention.HALF, 1e-5f, 0, 0.01f, 1f, 0.1,
+    return new DpoConfig(5000, BetaConvention.HALF, DpoErrors.NOISE, 1e-5f, 0, 0.01f, 1f, 0.1,
         ReferenceUpdate.none(), TimestepBands.semiDpoDefaults());
   }
 
   public DpoConfig withBeta(double newBeta, BetaConvention newConvention) {
-    return new DpoConfig(newBeta, newConvention, learningRate, warmupSteps, weightDecay, maxGradNorm,
+    return new DpoConfig(newBeta, newConvention, errors, learningRate, warmupSteps, weightDecay, maxGradNorm,
         captionDropout, referenceUpdate, bands);
   }
 
   public DpoConfig withLearningRate(float newLearningRate, int newWarmupSteps) {
-    return new DpoConfig(beta, convention, newLearningRate, newWarmupSteps, weightDecay, maxGradNorm,
+    return new DpoConfig(beta, convention, errors, newLearningRate, newWarmupSteps, weightDecay, maxGradNorm,
         captionDropout, referenceUpdate, bands);
   }
 
   public DpoConfig withCaptionDropout(double probability) {
-    return new DpoConfig(beta, convention, learningRate, warmupSteps, weightDecay, maxGradNorm,
+    return new DpoConfig(beta, convention, errors, learningRate, warmupSteps, weightDecay, maxGradNorm,
         probability, referenceUpdate, bands);
   }
 
   public DpoConfig withReferenceUpdate(ReferenceUpdate update) {
-    return new DpoConfig(beta, convention, learningRate, warmupSteps, weightDecay, maxGradNorm,
+    return new DpoConfig(beta, convention, errors, learningRate, warmupSteps, weightDecay, maxGradNorm,
         captionDropout, update, bands);
+  }
+
+  public DpoConfig withErrors(DpoErrors newErrors) {
+    return new DpoConfig(beta, convention, newErrors, learningRate, warmupSteps, weightDecay, maxGradNorm,
+        captionDropout, referenceUpdate, bands);
   }
 
   AdamW newOptimizer() {

@@ -148,7 +148,7 @@ public final class DpoTrainer implements AutoCloseable {
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray policyError = TrainingBatches.perImageError(policy.predictNoise(batch.inputs(),
             batch.times(), batch.tokens(), true), batch.targets());
-        zArray = z(policyError, referenceError, n);
+        zArray = z(policyError, referenceError, errorWeights(manager, t), n);
         lossArray = Activation.softPlus(zArray.neg()).mean();
         collector.backward(lossArray);
       }
@@ -180,12 +180,21 @@ public final class DpoTrainer implements AutoCloseable {
         noise.concat(noise, 0));
   }
 
-  /** z per pair from per-image errors laid out [winners; losers]. */
-  private NDArray z(NDArray policyError, NDArray referenceError, int n) {
+  /** z per pair from per-image noise errors laid out [winners; losers], in the configured errors. */
+  private NDArray z(NDArray policyError, NDArray referenceError, NDArray weights, int n) {
     NDArray advantage = referenceError.sub(policyError); // r - m per image
     NDArray winner = advantage.get("0:" + n);
     NDArray loser = advantage.get(n + ":");
-    return winner.sub(loser).mul(config.convention().factor() * config.beta());
+    return winner.sub(loser).mul(weights).mul(config.convention().factor() * config.beta());
+  }
+
+  /** Per pair: the factor from noise errors to the configured errors at its timestep (winner = loser). */
+  private NDArray errorWeights(NDManager manager, int[] t) {
+    float[] w = new float[t.length];
+    for (int i = 0; i < t.length; i++) {
+      w[i] = (float) config.errors().weight(policy, schedule.alphaBar(t[i]));
+    }
+    return manager.create(w);
   }
 
   private boolean updateReferenceIfDue() {

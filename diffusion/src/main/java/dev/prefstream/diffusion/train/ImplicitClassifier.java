@@ -23,13 +23,22 @@ public final class ImplicitClassifier {
   private final DenoiserModel reference;
   private final NoiseSchedule schedule;
   private final double scale;
+  private final DpoErrors errors;
 
+  /** A classifier on noise errors (METHOD.md as written). */
   public ImplicitClassifier(DenoiserModel policy, DenoiserModel reference, NoiseSchedule schedule,
       double beta, BetaConvention convention) {
+    this(policy, reference, schedule, beta, convention, DpoErrors.NOISE);
+  }
+
+  /** A classifier on the errors the model was trained with ({@link DpoErrors}). */
+  public ImplicitClassifier(DenoiserModel policy, DenoiserModel reference, NoiseSchedule schedule,
+      double beta, BetaConvention convention, DpoErrors errors) {
     this.policy = policy;
     this.reference = reference;
     this.schedule = schedule;
     this.scale = convention.factor() * beta;
+    this.errors = errors;
   }
 
   /**
@@ -72,18 +81,19 @@ public final class ImplicitClassifier {
   /** (r - m) per image and anchor; image i uses the noise of seed {@code seeds[i % seeds.length]}. */
   private double[][] advantage(List<RgbImage> images, List<String> prompts, int[] anchors,
       long[] seeds) {
-    double[][][] errors = errors(images, prompts, anchors, seeds);
+    double[][][] e = errors(images, prompts, anchors, seeds);
     double[][] out = new double[images.size()][anchors.length];
-    for (int i = 0; i < out.length; i++) {
-      for (int k = 0; k < anchors.length; k++) {
-        out[i][k] = errors[1][i][k] - errors[0][i][k];
+    for (int k = 0; k < anchors.length; k++) {
+      double w = errors.weight(policy, schedule.alphaBar(anchors[k]));
+      for (int i = 0; i < out.length; i++) {
+        out[i][k] = w * (e[1][i][k] - e[0][i][k]);
       }
     }
     return out;
   }
 
   /**
-   * The per-image errors behind z: [0] the policy's m, [1] the reference's r, each [image][anchor]; image
+   * The per-image noise errors behind z: [0] the policy's m, [1] the reference's r, each [image][anchor]; image
    * i uses the noise of seed {@code seeds[i % seeds.length]}.
    */
   double[][][] errors(List<RgbImage> images, List<String> prompts, int[] anchors, long[] seeds) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.diffusion.TestImages;
+import dev.prefstream.diffusion.model.UNetConfig;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.util.Arrays;
@@ -73,6 +74,34 @@ class ImplicitClassifierTest {
       out[k] = scale * 2 * gamma * sum;
     }
     return out;
+  }
+
+  /**
+   * On the model's own errors a v-network's z at anchor t is its noise-error z divided by abar_t
+   * (eps error = sqrt(abar_t) * v error, elementwise): the same float32 errors, scaled in double, so
+   * equal up to the double rounding of one product.
+   */
+  @Test
+  void modelErrorsScaleEachAnchorByTheNetworksOwnWeight() {
+    Random random = new Random(5);
+    RgbImage a = TestImages.square(8, true, random);
+    RgbImage b = TestImages.square(8, false, random);
+    UNetConfig v = new UNetConfig(8, 8, 4, 8, TestImages.WORDS, 6, UNetConfig.Prediction.V,
+        UNetConfig.PromptEncoder.ORDERED);
+    try (UNetDenoiser policy = UNetDenoiser.create(v, 1); UNetDenoiser reference = UNetDenoiser.create(v, 2)) {
+      NoiseSchedule schedule = NoiseSchedule.ddpm();
+      List<PreferencePair> pair = List.of(new PreferencePair(a, b, "a red square"));
+      double[] noise = new ImplicitClassifier(policy, reference, schedule, 5000, BetaConvention.HALF,
+          DpoErrors.NOISE).pairwiseZ(pair, ANCHORS, new long[] {9})[0];
+      double[] model = new ImplicitClassifier(policy, reference, schedule, 5000, BetaConvention.HALF,
+          DpoErrors.MODEL).pairwiseZ(pair, ANCHORS, new long[] {9})[0];
+      for (int k = 0; k < ANCHORS.length; k++) {
+        double alphaBar = schedule.alphaBar(ANCHORS[k]);
+        assertEquals(1 / alphaBar, DpoErrors.MODEL.weight(policy, alphaBar), 1e-12);
+        assertEquals(1, DpoErrors.NOISE.weight(policy, alphaBar));
+        assertEquals(noise[k] / alphaBar, model[k], 1e-12 * Math.abs(model[k]), "anchor " + ANCHORS[k]);
+      }
+    }
   }
 
   @Test

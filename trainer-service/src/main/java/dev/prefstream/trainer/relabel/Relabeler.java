@@ -20,6 +20,8 @@ import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.BetaConvention;
+import dev.prefstream.diffusion.train.DpoErrors;
+import dev.prefstream.trainer.TrainerConfig;
 import dev.prefstream.diffusion.train.ImplicitClassifier;
 import dev.prefstream.diffusion.train.PreferencePair;
 import dev.prefstream.schemas.Topic;
@@ -329,8 +331,10 @@ public final class Relabeler implements Service {
         policy.close();
         throw e;
       }
+      // manifests from before the setting existed were trained on noise errors
       ImplicitClassifier classifier = new ImplicitClassifier(policy, reference, NoiseSchedule.ddpm(), m.beta(),
-          BetaConvention.fromConfigName(m.betaConvention()));
+          BetaConvention.fromConfigName(m.betaConvention()),
+          DpoErrors.fromConfigName(m.config().getOrDefault(TrainerConfig.DPO_ERRORS, "noise")));
       return new Classifier(version, m.referenceVersion(), m.beta(), m.betaConvention(), policy, reference, classifier);
     } catch (RuntimeException e) {
       LOG.error("cannot load {} v{} for relabelling: {}", config.model(), version, e.getMessage());
