@@ -67,6 +67,10 @@ final class TrainerLoop implements AutoCloseable {
   private long progressAt;
   private double pairsPerSecond;
   private DpoStepResult last;
+  /** Moving averages of the step loss and implicit accuracy, weight 1/20 on the newest step. */
+  private double lossAverage = Double.NaN;
+  private double accuracyAverage = Double.NaN;
+  private double holdoutAccuracy = Double.NaN;
 
   TrainerLoop(TrainerConfig config, KafkaClients clients, ModelStore store, ImageStore images,
       Consumer<TrainerStatus> statusSink) {
@@ -180,6 +184,8 @@ final class TrainerLoop implements AutoCloseable {
       return;
     }
     last = result;
+    lossAverage = average(lossAverage, result.loss());
+    accuracyAverage = average(accuracyAverage, result.implicitAccuracy());
     window.add(result);
     pairsSinceProgress += result.pairs();
     long step = result.step();
@@ -205,6 +211,7 @@ final class TrainerLoop implements AutoCloseable {
     announce(stored);
     session.checkpoint(offsets);
     metrics.published(stored.manifest().version(), m.get("holdout_accuracy"));
+    holdoutAccuracy = m.getOrDefault("holdout_accuracy", Double.NaN);
     LOG.info("published {} v{} at step {} in {} ms: holdout accuracy {} (n={}), reward margin {}, train loss {}",
         config.model(), stored.manifest().version(), stored.manifest().step(), (System.nanoTime() - start) / 1_000_000,
         format(m.get("holdout_accuracy")), format(m.get("holdout_pairs")), format(m.get("holdout_reward_margin")),
@@ -282,9 +289,15 @@ final class TrainerLoop implements AutoCloseable {
   }
 
   TrainerStatus status() {
-    return new TrainerStatus(state == null ? State.STARTING : state, session.step(),
-        last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.implicitAccuracy(),
-        session.lastVersion(), buffer.size(), buffer.holdoutSize(), pairsConsumed, pairsPerSecond);
+    return new TrainerStatus(state == null ? State.STARTING : state, session.step(), lossAverage, accuracyAverage,
+        session.lastVersion(), holdoutAccuracy, buffer.size(), buffer.holdoutSize(), pairsConsumed, pairsPerSecond);
+  }
+
+  private static double average(double average, double value) {
+    if (!Double.isFinite(value)) {
+      return average;
+    }
+    return Double.isNaN(average) ? value : average + (value - average) / 20;
   }
 
   private static String format(Double v) {

@@ -103,7 +103,7 @@ public final class DemoProgress {
         count("prefstream.labeler.pairs.clean"), count("prefstream.labeler.pairs.conflicting"),
         count("prefstream.labeler.pairs.relabeled"),
         count("prefstream.dlq.records") + count("prefstream.labeler.dead.letters"),
-        t.step(), t.loss(), t.implicitAccuracy(), t.version());
+        t.step(), t.loss(), t.implicitAccuracy(), t.holdoutAccuracy(), t.version());
   }
 
   private static String line(Snapshot s, VersionEvaluator evaluator) {
@@ -111,7 +111,8 @@ public final class DemoProgress {
     b.append(String.format(Locale.ROOT, "votes %d scored %d | clean %d conflicting %d relabeled %d | dlq %d | ",
         s.votes(), s.scored(), s.clean(), s.conflicting(), s.relabeled(), s.deadLetters()));
     if (s.step() > 0) {
-      b.append(String.format(Locale.ROOT, "step %d loss %.3f acc %.2f | ", s.step(), s.loss(), s.accuracy()));
+      b.append(String.format(Locale.ROOT, "step %d loss %.3f acc %.2f held-out %s | ", s.step(), s.loss(), s.accuracy(),
+          Double.isNaN(s.holdoutAccuracy()) ? "-" : String.format(Locale.ROOT, "%.2f", s.holdoutAccuracy())));
     } else {
       b.append("waiting for pairs | ");
     }
@@ -164,6 +165,7 @@ public final class DemoProgress {
       return;
     }
     VersionEval last = results.get(results.size() - 1);
+    System.out.println(DemoReport.headline(results));
     System.out.printf(Locale.ROOT, "v%d (step %d) against the base on held-out prompts:%n", last.version(), last.step());
     last.metrics().forEach((m, w) -> System.out.printf(Locale.ROOT, "  %-20s win rate %.3f  95%% CI [%.3f, %.3f]  ties %.3f%n",
         m, w.rate(), w.low(), w.high(), w.ties()));

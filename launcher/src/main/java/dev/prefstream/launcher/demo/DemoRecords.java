@@ -10,7 +10,7 @@ public final class DemoRecords {
 
   /** Pipeline counters and training state at one moment. */
   public record Snapshot(double seconds, long votes, long scored, long clean, long conflicting, long relabeled,
-      long deadLetters, long step, double loss, double accuracy, int version) {}
+      long deadLetters, long step, double loss, double accuracy, double holdoutAccuracy, int version) {}
 
   /** A win rate with its 95% confidence interval and tie rate. */
   public record WinRate(double rate, double low, double high, double ties) {}

@@ -35,6 +35,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class DemoReport {
   private static final int CHART_W = 900;
   private static final int CHART_H = 420;
+  /** The metric the headline and the demo's progress line judge a version by. */
+  public static final String HEADLINE_METRIC = "oracle.overall";
 
   private DemoReport() {}
 
@@ -42,6 +44,7 @@ public final class DemoReport {
   public static Path write(Run run, Path out) throws IOException {
     Files.createDirectories(out);
     List<String> sections = new ArrayList<>();
+    sections.add("<p style=\"font-size:120%\"><b>" + html(headline(run.evals())) + "</b></p>");
     sections.add(summary(run));
     if (!run.timeline().isEmpty()) {
       save(labelFlow(run.timeline()), out.resolve("label-flow.png"));
@@ -50,7 +53,9 @@ public final class DemoReport {
               + "pairs relabelled by the model, dead letters."));
       save(training(run.timeline()), out.resolve("training.png"));
       sections.add(figure("Training health", "training.png",
-          "Diffusion-DPO loss and implicit accuracy (share of pairs with z > 0; 0.5 means policy = reference)."));
+          "Diffusion-DPO loss and implicit accuracy on the training batches (moving averages over ~20 steps; "
+              + "accuracy is the share of pairs with z > 0, 0.5 means policy = reference; loss log 2 = 0.693 is chance) "
+              + "and, per published version, on held-out pairs."));
     }
     if (!run.scorerAgreement().isEmpty()) {
       save(agreement(run.scorerAgreement()), out.resolve("scorer-agreement.png"));
@@ -100,14 +105,34 @@ public final class DemoReport {
     }
     run.pseudoPrecision().forEach((k, v) -> row(s, "pseudo-label precision (" + k + ")", fmt(v)));
     if (!run.evals().isEmpty()) {
-      VersionEval best = run.evals().get(run.evals().size() - 1);
-      WinRate w = best.metrics().get("oracle");
+      VersionEval last = run.evals().get(run.evals().size() - 1);
+      WinRate w = last.metrics().get(HEADLINE_METRIC);
       if (w != null) {
-        row(s, "<b>oracle win rate of v" + best.version() + " over the base</b>",
+        row(s, "<b>oracle win rate of v" + last.version() + " over the base</b>",
             "<b>" + fmt(w.rate()) + " [" + fmt(w.low()) + ", " + fmt(w.high()) + "]</b>");
       }
     }
     return s.append("</table>").toString();
+  }
+
+  /**
+   * One sentence: whether the latest evaluated version is better than the base, by its oracle overall
+   * win rate's 95% interval (above 0.5: better; below: worse; else not distinguishable), and by how much.
+   */
+  public static String headline(List<VersionEval> evals) {
+    if (evals.isEmpty()) {
+      return "No version was evaluated against the base in this run.";
+    }
+    VersionEval last = evals.get(evals.size() - 1);
+    WinRate w = last.metrics().get(HEADLINE_METRIC);
+    if (w == null) {
+      return "v" + last.version() + " has no oracle evaluation.";
+    }
+    String verdict = w.low() > 0.5 ? "is better than the base" : w.high() < 0.5 ? "is WORSE than the base"
+        : "is not distinguishable from the base";
+    return String.format(Locale.ROOT, "The latest version, v%d (step %d), %s: its images beat the base's on %.0f%% "
+        + "of held-out prompts and seeds by the oracle's overall score (95%% interval %.0f-%.0f%%; 50%% = no better).",
+        last.version(), last.step(), verdict, 100 * w.rate(), 100 * w.low(), 100 * w.high());
   }
 
   private static void row(StringBuilder s, String k, String v) {
@@ -162,6 +187,11 @@ public final class DemoReport {
     c.addSeries("loss", steps, trained.stream().mapToDouble(Snapshot::loss).toArray()).setMarker(SeriesMarkers.NONE);
     c.addSeries("implicit accuracy", steps, trained.stream().mapToDouble(Snapshot::accuracy).toArray())
         .setMarker(SeriesMarkers.NONE);
+    List<Snapshot> held = trained.stream().filter(s -> Double.isFinite(s.holdoutAccuracy())).toList();
+    if (!held.isEmpty()) {
+      c.addSeries("held-out implicit accuracy", held.stream().mapToDouble(Snapshot::step).toArray(),
+          held.stream().mapToDouble(Snapshot::holdoutAccuracy).toArray());
+    }
     c.addSeries("0.5", new double[] {steps[0], steps[steps.length - 1]}, new double[] {0.5, 0.5})
         .setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
     return c;

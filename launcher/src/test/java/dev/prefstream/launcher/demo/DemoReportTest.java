@@ -26,7 +26,7 @@ class DemoReportTest {
   void writesThePageThePlotsAndOneSampleRowPerVersion() throws Exception {
     List<Snapshot> timeline = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      timeline.add(new Snapshot(i, 10L * i, 9L * i, 3L * i, 5L * i, i / 2, 0, 4L * i, 0.69 - 0.001 * i, 0.5 + 0.01 * i, i / 10));
+      timeline.add(new Snapshot(i, 10L * i, 9L * i, 3L * i, 5L * i, i / 2, 0, 4L * i, 0.69 - 0.001 * i, 0.5 + 0.01 * i, 0.5 + 0.005 * i, i / 10));
     }
     List<RgbImage> images = List.of(RgbImage.blank(32, 32), RgbImage.blank(32, 32), RgbImage.blank(32, 32));
     VersionEval v1 = new VersionEval(1, 60, Map.of("oracle.overall", new WinRate(0.61, 0.52, 0.7, 0.01)), images,
