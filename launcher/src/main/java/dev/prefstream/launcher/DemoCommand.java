@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-  @Option(names = "--duration", defaultValue = "6m", description = "How long to run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "7m", description = "How long to run (default ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(names = "--out", defaultValue = "demo-out", description = "Report directory (default ${DEFAULT-VALUE}).")
@@ -78,8 +78,10 @@ final class DemoCommand implements Callable<Integer> {
     // and follows the humans, where majority lets the scorers outvote them (docs/decisions/0007)
     d.put("labeler.policy", "weighted");
     d.put("trainer.feeds", "clean,relabeled");
-    d.put("trainer.steps-per-version", "60");
-    d.put("trainer.checkpoint-every", "60");
+    // a version every 100 steps: on 2 cores the first is published ~2.5 min in and beats the base
+    // (docs/decisions/0012); evaluating one takes ~1.5 min
+    d.put("trainer.steps-per-version", "100");
+    d.put("trainer.checkpoint-every", "100");
     d.put("trainer.buffer.min", "32");
     d.put("trainer.lr", "1e-5");
     d.put("trainer.progress-interval", "30s");
@@ -170,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
     precision.put("held-out humans", relabeler.holdoutPrecision());
     precision.put("simulator truth", relabeler.truthPrecision());
     List<String> notes = new ArrayList<>();
+    notes.add(progress.firstBetter(evaluator.results()));
     notes.add("Label noise of the simulated votes (share disagreeing with the population's true preference): "
         + String.format(java.util.Locale.ROOT, "%.3f", progress.labelNoise()));
     return new DemoRecords.Run("prefstream demo", settings, progress.timeline(), progress.scorerAgreement(),

@@ -37,6 +37,8 @@ public final class DemoProgress {
   private final CountDownLatch done = new CountDownLatch(1);
   private volatile String lastLine = "";
 
+  private volatile java.time.Instant startedAt = java.time.Instant.now();
+
   public DemoProgress(MeterRegistry registry, TrainerService trainer, Relabeler relabeler) {
     this.registry = registry;
     this.trainer = trainer;
@@ -46,6 +48,7 @@ public final class DemoProgress {
   /** Updates until the duration ends, {@link #stop()} is called, or a service stops being live. */
   public void run(Duration length, VersionEvaluator evaluator, List<Service> services) throws InterruptedException {
     long start = System.nanoTime();
+    startedAt = java.time.Instant.now();
     long seconds = Math.max(1, length.toSeconds());
     boolean terminal = System.console() != null;
     ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("demo").setInitialMax(seconds).setUnit("s", 1)
@@ -155,6 +158,19 @@ public final class DemoProgress {
     return g == null ? Double.NaN : g.value();
   }
 
+  /** When the demo first showed a version better than the base (its interval above 0.5), if it did. */
+  public String firstBetter(List<VersionEval> results) {
+    for (VersionEval e : results) {
+      WinRate w = e.metrics().get(DemoReport.HEADLINE_METRIC);
+      if (w != null && w.low() > 0.5) {
+        long s = Math.max(0, Duration.between(startedAt, e.finishedAt()).toSeconds());
+        return String.format(Locale.ROOT, "First version better than the base: v%d (step %d), shown %d:%02d after the start.",
+            e.version(), e.step(), s / 60, s % 60);
+      }
+    }
+    return "No version's interval lay above 0.5 in this run.";
+  }
+
   /** The closing lines: counts, and the last version's win rate over the base with its interval. */
   public void printSummary(VersionEvaluator evaluator) {
     List<VersionEval> results = evaluator.results();
@@ -166,6 +182,7 @@ public final class DemoProgress {
     }
     VersionEval last = results.get(results.size() - 1);
     System.out.println(DemoReport.headline(results));
+    System.out.println(firstBetter(results));
     System.out.printf(Locale.ROOT, "v%d (step %d) against the base on held-out prompts:%n", last.version(), last.step());
     last.metrics().forEach((m, w) -> System.out.printf(Locale.ROOT, "  %-20s win rate %.3f  95%% CI [%.3f, %.3f]  ties %.3f%n",
         m, w.rate(), w.low(), w.high(), w.ties()));

@@ -15,9 +15,9 @@ public final class DemoRecords {
   /** A win rate with its 95% confidence interval and tie rate. */
   public record WinRate(double rate, double low, double high, double ties) {}
 
-  /** One version's evaluation against the base model, with the images it generated. */
+  /** One version's evaluation against the base model, with the images it generated and when it ended. */
   public record VersionEval(int version, long step, Map<String, WinRate> metrics, List<RgbImage> samples,
-      List<String> prompts) {}
+      List<String> prompts, java.time.Instant finishedAt) {}
 
   /** Everything the report shows. */
   public record Run(String title, Map<String, String> settings, List<Snapshot> timeline,

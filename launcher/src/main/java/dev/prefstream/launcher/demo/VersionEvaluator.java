@@ -125,7 +125,7 @@ public final class VersionEvaluator implements AutoCloseable {
       }
       baseSamples = base0;
       long step = models.version(model, version).manifest().step();
-      results.add(new VersionEval(version, step, metrics, samples, prompts));
+      results.add(new VersionEval(version, step, metrics, samples, prompts, java.time.Instant.now()));
       MetricResult overall = r.metric("oracle.overall");
       LOG.info("v{} (step {}) vs base: oracle win rate {} [{}, {}]", version, step, fmt(overall.winRate()),
           fmt(overall.ciLow()), fmt(overall.ciHigh()));

@@ -52,10 +52,10 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
         d.put("experiment.holdout-share", "0.2");
       }
       case "full" -> {
-        d.put("experiment.pairs", "640");
+        d.put("experiment.pairs", "320");
         d.put("experiment.seeds", "1,2,3");
-        d.put("experiment.steps", "240");
-        d.put("experiment.eval-every", "80");
+        d.put("experiment.steps", "200");
+        d.put("experiment.eval-every", "100");
         d.put("eval.prompts", "64");
         d.put("eval.seeds", "2");
       }

@@ -30,9 +30,9 @@ class DemoReportTest {
     }
     List<RgbImage> images = List.of(RgbImage.blank(32, 32), RgbImage.blank(32, 32), RgbImage.blank(32, 32));
     VersionEval v1 = new VersionEval(1, 60, Map.of("oracle.overall", new WinRate(0.61, 0.52, 0.7, 0.01)), images,
-        List.of("a small red circle at the top left on a blue background"));
+        List.of("a small red circle at the top left on a blue background"), java.time.Instant.EPOCH);
     VersionEval v2 = new VersionEval(2, 120, Map.of("oracle.overall", new WinRate(0.66, 0.58, 0.74, 0.0)), images,
-        List.of("a small red circle at the top left on a blue background"));
+        List.of("a small red circle at the top left on a blue background"), java.time.Instant.EPOCH);
     Run run = new Run("prefstream demo", Map.of("duration", "PT6M"), timeline, Map.of("detail", 0.6),
         Map.of("held-out humans", 0.8), List.of(v1, v2), images, List.of("a note"));
 
