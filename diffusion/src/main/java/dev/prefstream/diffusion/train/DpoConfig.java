@@ -39,11 +39,6 @@ public record DpoConfig(double beta, BetaConvention convention, DpoErrors errors
         captionDropout, update, bands);
   }
 
-  public DpoConfig withErrors(DpoErrors newErrors) {
-    return new DpoConfig(beta, convention, newErrors, learningRate, warmupSteps, weightDecay, maxGradNorm,
-        captionDropout, referenceUpdate, bands);
-  }
-
   AdamW newOptimizer() {
     return new AdamW(learningRate, warmupSteps, weightDecay, maxGradNorm);
   }

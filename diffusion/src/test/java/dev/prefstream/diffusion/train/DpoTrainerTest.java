@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import dev.prefstream.diffusion.ImageTensors;
 import dev.prefstream.diffusion.TestImages;
 import dev.prefstream.diffusion.model.DenoiserModel;
+import dev.prefstream.diffusion.model.UNetConfig;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import java.io.ByteArrayInputStream;
@@ -35,6 +36,35 @@ class DpoTrainerTest {
           TestImages.square(8, false, random), "a red square"));
     }
     return pairs;
+  }
+
+  /**
+   * The same first step on model errors: a v-network's z is its noise-error z divided by abar_t of the
+   * pair's timestep (same seed, so the same t, noise and caption dropout; the same float32 errors,
+   * scaled once more in float32, hence the 1e-5 relative tolerance).
+   */
+  @Test
+  void modelErrorsDivideAVNetworksZByAlphaBar() {
+    UNetConfig v = new UNetConfig(8, 8, 4, 8, TestImages.WORDS, 6, UNetConfig.Prediction.V,
+        UNetConfig.PromptEncoder.ORDERED);
+    List<PreferencePair> pair = pairs(1, 3);
+    double[] margins = new double[2];
+    DpoErrors[] errors = {DpoErrors.NOISE, DpoErrors.MODEL};
+    for (int i = 0; i < 2; i++) {
+      DpoConfig config = new DpoConfig(CONFIG.beta(), CONFIG.convention(), errors[i], CONFIG.learningRate(),
+          CONFIG.warmupSteps(), CONFIG.weightDecay(), CONFIG.maxGradNorm(), CONFIG.captionDropout(),
+          CONFIG.referenceUpdate(), CONFIG.bands());
+      try (UNetDenoiser policy = UNetDenoiser.create(v, 1); UNetDenoiser reference = UNetDenoiser.create(v, 2);
+          DpoTrainer trainer = new DpoTrainer(policy, reference, SCHEDULE, config, 11)) {
+        margins[i] = trainer.step(pair).rewardMargin();
+      }
+    }
+    double ratio = margins[1] / margins[0];
+    boolean found = false;
+    for (int t = 0; t < SCHEDULE.steps() && !found; t++) {
+      found = Math.abs(ratio * SCHEDULE.alphaBar(t) - 1) < 1e-5;
+    }
+    assertTrue(margins[0] != 0 && found, "z ratio " + ratio + " is 1 / abar_t for no t");
   }
 
   @Test

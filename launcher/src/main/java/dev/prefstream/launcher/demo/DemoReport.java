@@ -228,13 +228,23 @@ public final class DemoReport {
 
   /** Rows of upscaled samples: the base first, then each version. */
   static BufferedImage grid(List<RgbImage> base, List<VersionEval> evals) {
+    List<String> labels = new ArrayList<>();
     List<List<RgbImage>> rows = new ArrayList<>();
+    labels.add("v0");
     rows.add(base);
-    evals.forEach(e -> rows.add(e.samples()));
+    evals.forEach(e -> {
+      labels.add("v" + e.version());
+      rows.add(e.samples());
+    });
+    return labelledRows(labels, rows);
+  }
+
+  /** Images in labelled rows, each scaled up 3 times, the label at the left of its row. */
+  public static BufferedImage labelledRows(List<String> labels, List<List<RgbImage>> rows) {
     int cols = rows.stream().mapToInt(List::size).max().orElse(0);
     int cell = rows.stream().flatMap(List::stream).mapToInt(RgbImage::width).max().orElse(32) * 3;
-    int label = 40;
-    BufferedImage out = new BufferedImage(label + cols * (cell + 2), Math.max(1, rows.size() * (cell + 2)),
+    int label = 8 + 7 * labels.stream().mapToInt(String::length).max().orElse(3);
+    BufferedImage out = new BufferedImage(label + Math.max(1, cols) * (cell + 2), Math.max(1, rows.size() * (cell + 2)),
         BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setColor(Color.WHITE);
@@ -242,7 +252,7 @@ public final class DemoReport {
     g.setColor(Color.BLACK);
     for (int r = 0; r < rows.size(); r++) {
       int y = r * (cell + 2);
-      g.drawString(r == 0 ? "v0" : "v" + evals.get(r - 1).version(), 4, y + cell / 2);
+      g.drawString(labels.get(r), 4, y + cell / 2);
       for (int i = 0; i < rows.get(r).size(); i++) {
         g.drawImage(rows.get(r).get(i).toBufferedImage(), label + i * (cell + 2), y, cell, cell, null);
       }

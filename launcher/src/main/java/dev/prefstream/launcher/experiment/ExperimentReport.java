@@ -1,12 +1,12 @@
 package dev.prefstream.launcher.experiment;
 
 import dev.prefstream.core.image.RgbImage;
+import dev.prefstream.launcher.demo.DemoReport;
 import dev.prefstream.launcher.experiment.ArmRun.Eval;
 import dev.prefstream.launcher.experiment.ArmRun.Metric;
 import dev.prefstream.launcher.experiment.ArmRun.Step;
 import dev.prefstream.sim.eval.Evaluator;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -246,24 +246,7 @@ final class ExperimentReport {
         rows.add(readAll(mine.get(0).samplesDir(settings.steps())));
       }
     }
-    int cols = rows.stream().mapToInt(List::size).max().orElse(1);
-    int cell = 96;
-    int label = 70;
-    BufferedImage out = new BufferedImage(label + Math.max(1, cols) * (cell + 2), rows.size() * (cell + 2),
-        BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, out.getWidth(), out.getHeight());
-    g.setColor(Color.BLACK);
-    for (int r = 0; r < rows.size(); r++) {
-      int y = r * (cell + 2);
-      g.drawString(labels.get(r), 4, y + cell / 2);
-      for (int i = 0; i < rows.get(r).size(); i++) {
-        g.drawImage(rows.get(r).get(i).toBufferedImage(), label + i * (cell + 2), y, cell, cell, null);
-      }
-    }
-    g.dispose();
-    return out;
+    return DemoReport.labelledRows(labels, rows);
   }
 
   private static List<RgbImage> readAll(Path dir) throws IOException {
