@@ -105,14 +105,24 @@ final class ArmRun {
     if (!Files.exists(f)) {
       return out;
     }
+    List<String> lines;
     try {
-      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-        if (!line.isBlank()) {
-          out.add(JSON.readValue(line, Step.class));
-        }
-      }
+      lines = Files.readAllLines(f, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f, e);
+    }
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) {
+        continue;
+      }
+      try {
+        out.add(JSON.readValue(lines.get(i), Step.class));
+      } catch (IOException e) {
+        if (i < lines.size() - 1) {
+          throw new UncheckedIOException("cannot read line " + (i + 1) + " of " + f, e);
+        }
+        // a line cut by a kill: the step is trained again after the checkpoint
+      }
     }
     return out;
   }
