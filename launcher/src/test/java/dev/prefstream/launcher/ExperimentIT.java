@@ -49,7 +49,8 @@ class ExperimentIT {
     assertEquals(0, second.exitValue(), "exit code; output in target/experiment-second.log");
 
     assertArrayEquals(evalBefore, Files.readAllBytes(firstEval), "a finished evaluation was redone");
-    assertTrue(log.contains("resuming from checkpoint step 4"), "the human s1 run resumed from its checkpoint");
+    assertTrue(log.contains("human s1: resuming from its checkpoint at step 4 of 8"),
+        "the human s1 run resumed from its checkpoint");
     for (String arm : List.of("human", "oracle")) {
       for (int seed = 1; seed <= 2; seed++) {
         for (int step : new int[] {4, 8}) {

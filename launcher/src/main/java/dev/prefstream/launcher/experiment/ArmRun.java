@@ -143,32 +143,40 @@ final class ArmRun {
         BaseModel.install(store);
       }
       TrainerConfig config = TrainerConfig.from(PrefstreamConfig.of(trainerSettings()));
-      try (OfflineTraining training = OfflineTraining.open(config, store);
-          ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%-10s", name()))
-              .setInitialMax(settings.steps()).setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
-        int training0 = fill(training);
-        if (training0 == 0) {
-          throw new IllegalStateException(arm + " labels no pair of the log: nothing to train on");
+      try (OfflineTraining training = OfflineTraining.open(config, store)) {
+        if (training.resumed()) {
+          System.out.printf(Locale.ROOT, "%s: resuming from its checkpoint at step %d of %d%n", name(), training.steps(),
+              settings.steps());
         }
-        keepSteps(training.steps());
-        bar.stepTo(training.steps());
-        while (training.steps() < settings.steps()) {
-          DpoStepResult r = training.step();
-          appendStep(new Step(r.step(), r.loss(), r.implicitAccuracy(), r.rewardMargin(), r.gradNorm()));
-          bar.stepTo(training.steps());
-          bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.2f", r.loss(), r.implicitAccuracy()));
-          int step = (int) training.steps();
-          if (step % settings.evalEvery() == 0) {
-            if (!Files.exists(evalFile(step))) {
-              bar.setExtraMessage("evaluating step " + step);
-              evaluate(training, store, evaluations, step);
-            }
-            training.checkpoint();
-          }
-        }
+        train(training, store, evaluations);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("run " + name() + " in " + dir, e);
+    }
+  }
+
+  private void train(OfflineTraining training, ModelStore store, Evaluations evaluations) throws IOException {
+    if (fill(training) == 0) {
+      throw new IllegalStateException(arm + " labels no pair of the log: nothing to train on");
+    }
+    keepSteps(training.steps());
+    try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%-10s", name()))
+        .setInitialMax(settings.steps()).setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
+      bar.stepTo(training.steps());
+      while (training.steps() < settings.steps()) {
+        DpoStepResult r = training.step();
+        appendStep(new Step(r.step(), r.loss(), r.implicitAccuracy(), r.rewardMargin(), r.gradNorm()));
+        bar.stepTo(training.steps());
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.2f", r.loss(), r.implicitAccuracy()));
+        int step = (int) training.steps();
+        if (step % settings.evalEvery() == 0) {
+          if (!Files.exists(evalFile(step))) {
+            bar.setExtraMessage("evaluating step " + step);
+            evaluate(training, store, evaluations, step);
+          }
+          training.checkpoint();
+        }
+      }
     }
   }
 
