@@ -278,7 +278,8 @@ public final class DemoReport {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 
-  private static String html(String s) {
+  /** {@code s} as HTML text: user text (prompts) is never markup. */
+  public static String html(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -162,8 +162,8 @@ final class ExperimentReport {
     String html = "<!doctype html><html><head><meta charset=\"utf-8\"><title>prefstream experiment</title>"
         + "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto}table{border-collapse:collapse;"
         + "font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}</style></head><body>"
-        + "<h1>prefstream experiment (" + esc(settings.preset()) + ")</h1>"
-        + "<pre style=\"white-space:pre-wrap\">" + esc(md) + "</pre>"
+        + "<h1>prefstream experiment (" + DemoReport.html(settings.preset()) + ")</h1>"
+        + "<pre style=\"white-space:pre-wrap\">" + DemoReport.html(md) + "</pre>"
         + "<h2>Oracle win rate over the base</h2><img src=\"win-rate.png\" alt=\"win rate against steps\">"
         + "<h2>Training</h2><img src=\"training.png\" alt=\"loss and implicit accuracy\">"
         + "<h2>Samples (first row: base; then each arm's last version, first seed)</h2>"
@@ -258,9 +258,5 @@ final class ExperimentReport {
       }
     }
     return out;
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }
