@@ -90,8 +90,8 @@ public final class Experiment {
     Path file = dir.resolve("settings.json");
     String mine = JSON.writeValueAsString(settings);
     if (Files.exists(file)) {
-      String stored = Files.readString(file);
-      if (!stored.equals(mine)) {
+      // compared as JSON trees: the same settings, whatever the order of their keys
+      if (!JSON.readTree(file.toFile()).equals(JSON.readTree(mine))) {
         throw new IllegalArgumentException(dir + " holds an experiment with other settings (" + file
             + "); use another --dir or the same settings");
       }

@@ -1,6 +1,7 @@
 package dev.prefstream.launcher.experiment;
 
 import dev.prefstream.core.config.PrefstreamConfig;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
   public ExperimentSettings {
     seeds = List.copyOf(seeds);
     arms = List.copyOf(arms);
-    trainer = Map.copyOf(trainer);
+    // sorted, so settings.json is the same text in every JVM (Map.copyOf's order is salted per JVM)
+    trainer = Collections.unmodifiableSortedMap(new TreeMap<>(trainer));
     if (pairs <= 0 || votesPerPair <= 0 || seeds.isEmpty() || steps <= 0 || evalEvery <= 0 || steps % evalEvery != 0) {
       throw new IllegalArgumentException("need pairs, votes per pair, seeds and steps > 0, and steps a multiple of eval-every");
     }
