@@ -156,14 +156,21 @@ final class ArmRun {
   }
 
   private void train(OfflineTraining training, ModelStore store, Evaluations evaluations) throws IOException {
-    if (fill(training) == 0) {
+    List<Labelled> labelled = labelled();
+    if (labelled.stream().noneMatch(l -> !l.heldOut())) {
       throw new IllegalStateException(arm + " labels no pair of the log: nothing to train on");
     }
+    // the pairs that had arrived by the checkpoint, in log order, as the service re-reads its topics
+    int arrived = 0;
     keepSteps(training.steps());
     try (ProgressBar bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "%-10s", name()))
         .setInitialMax(settings.steps()).setStyle(ProgressBarStyle.ASCII).continuousUpdate().build()) {
       bar.stepTo(training.steps());
       while (training.steps() < settings.steps()) {
+        for (int n = settings.arrived(training.steps(), labelled.size()); arrived < n; arrived++) {
+          Labelled l = labelled.get(arrived);
+          training.put(new TrainingPair(l.id(), l.pair(), null), l.heldOut());
+        }
         DpoStepResult r = training.step();
         appendStep(new Step(r.step(), r.loss(), r.implicitAccuracy(), r.rewardMargin(), r.gradNorm()));
         bar.stepTo(training.steps());
@@ -190,10 +197,13 @@ final class ArmRun {
     return s;
   }
 
-  /** Puts every labelled pair of the log in the buffer (held-out ones apart); returns the training count. */
-  private int fill(OfflineTraining training) {
+  /** A pair of the log as this arm labels it (winner first), and whether it is held out. */
+  private record Labelled(String id, PreferencePair pair, boolean heldOut) {}
+
+  /** Every pair of the log this arm labels, in log order. */
+  private List<Labelled> labelled() {
     ImageStore images = log.images();
-    int trained = 0;
+    List<Labelled> out = new ArrayList<>();
     for (VoteLog.LoggedPair p : log.pairs()) {
       Side label = arm.label(p);
       if (label == Side.ABSTAIN) {
@@ -202,11 +212,9 @@ final class ArmRun {
       RgbImage a = load(images, p, true);
       RgbImage b = load(images, p, false);
       PreferencePair pair = label == Side.A ? new PreferencePair(a, b, p.prompt()) : new PreferencePair(b, a, p.prompt());
-      boolean heldOut = Holdout.isHoldout(p.pairId(), settings.holdoutShare());
-      training.put(new TrainingPair(p.pairId(), pair, null), heldOut);
-      trained += heldOut ? 0 : 1;
+      out.add(new Labelled(p.pairId(), pair, Holdout.isHoldout(p.pairId(), settings.holdoutShare())));
     }
-    return trained;
+    return out;
   }
 
   private static RgbImage load(ImageStore images, VoteLog.LoggedPair p, boolean first) {

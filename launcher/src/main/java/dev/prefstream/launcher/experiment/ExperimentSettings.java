@@ -14,12 +14,14 @@ import java.util.TreeMap;
  * seeds, one run of every trained arm per seed), {@code experiment.steps} (DPO steps per run),
  * {@code experiment.eval-every} (steps between evaluations), {@code experiment.arms},
  * {@code experiment.holdout-share} (pairs held out from training, by pair id, for the implicit
- * accuracy); evaluation uses {@code eval.prompts} and {@code eval.seeds}; training every
- * {@code trainer.*} key.
+ * accuracy), {@code experiment.arrival.first} and {@code experiment.arrival.per-step} (pairs arrive
+ * as in the live loop: the first N before step 1, then so many per step, in log order; first 0 puts
+ * every pair in the buffer from the start); evaluation uses {@code eval.prompts} and
+ * {@code eval.seeds}; training every {@code trainer.*} key.
  */
 public record ExperimentSettings(String preset, int pairs, int votesPerPair, long logSeed, List<Long> seeds,
-    int steps, int evalEvery, List<Arm> arms, double holdoutShare, int evalPrompts, int evalSeeds,
-    Map<String, String> trainer) {
+    int steps, int evalEvery, List<Arm> arms, double holdoutShare, int arrivalFirst, double arrivalPerStep,
+    int evalPrompts, int evalSeeds, Map<String, String> trainer) {
 
   public ExperimentSettings {
     seeds = List.copyOf(seeds);
@@ -31,6 +33,9 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
     }
     if (!(holdoutShare >= 0 && holdoutShare < 1)) {
       throw new IllegalArgumentException("experiment.holdout-share must be in [0, 1)");
+    }
+    if (arrivalFirst < 0 || !(arrivalPerStep >= 0)) {
+      throw new IllegalArgumentException("experiment.arrival.first and .per-step must be >= 0");
     }
   }
 
@@ -82,6 +87,8 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
         c.integer("experiment.eval-every", 4),
         c.list("experiment.arms", List.of("base", "human", "oracle")).stream().map(Arm::fromConfigName).toList(),
         c.number("experiment.holdout-share", 0.1),
+        c.integer("experiment.arrival.first", 0),
+        c.number("experiment.arrival.per-step", 0),
         c.integer("eval.prompts", 64),
         c.integer("eval.seeds", 2),
         trainer);
@@ -90,6 +97,14 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
   /** The arms that train (every arm but the base). */
   public List<Arm> trainedArms() {
     return arms.stream().filter(Arm::trains).toList();
+  }
+
+  /** Labelled pairs in the buffer when step {@code step + 1} is taken (all of them without arrival). */
+  public int arrived(long step, int logPairs) {
+    if (arrivalFirst == 0) {
+      return logPairs;
+    }
+    return (int) Math.min(logPairs, arrivalFirst + Math.floor(arrivalPerStep * step));
   }
 
   /** Steps at which every trained run is evaluated: eval-every, 2 eval-every, ..., steps. */
