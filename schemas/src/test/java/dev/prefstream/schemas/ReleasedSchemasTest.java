@@ -1,12 +1,15 @@
 package dev.prefstream.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prefstream.avro.Choice;
+import dev.prefstream.avro.DeadLetter;
 import dev.prefstream.avro.PreferenceVote;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -32,8 +35,7 @@ class ReleasedSchemasTest {
 
   @Test
   void versionOneVoteStillDecodesWithDefaults() throws Exception {
-    Schema v1 = ReleasedSchemas.get().releases().stream()
-        .filter(r -> r.file().equals("PreferenceVote-v1.avsc")).findFirst().orElseThrow().schema();
+    Schema v1 = release("PreferenceVote-v1.avsc");
     assertNull(v1.getField("source"), "v1 predates the source field");
     PreferenceVote current = SchemaFixtures.vote("v-old", Choice.B);
     Schema image = v1.getField("imageA").schema();
@@ -53,5 +55,34 @@ class ReleasedSchemasTest {
     assertEquals(Choice.B, decoded.getChoice());
     assertEquals("unknown", decoded.getSource(), "field added in v2 takes its default");
     assertTrue(decoded.getAttributes().isEmpty());
+  }
+
+  @Test
+  void versionOneDeadLetterStillDecodesAsWholeWithUnknownSizes() throws Exception {
+    Schema v1 = release("DeadLetter-v1.avsc");
+    assertNull(v1.getField("valueSize"), "v1 predates the size and digest fields");
+    GenericRecord old = new GenericRecordBuilder(v1)
+        .set("sourceTopic", "prefs.votes.json").set("partition", 2).set("offset", 41L)
+        .set("stage", "ingest").set("reason", "invalid-vote").set("error", "not UTF-8 text")
+        .set("key", ByteBuffer.wrap(new byte[] {1})).set("value", ByteBuffer.wrap(new byte[] {2, 3}))
+        .set("recordTimestamp", 7L).set("failedAt", 1_795_000_000_000L)
+        .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old, out);
+
+    DeadLetter decoded = AvroSerde.of(DeadLetter.class).decode(out.toByteArray());
+
+    assertEquals(41L, decoded.getOffset());
+    assertEquals(ByteBuffer.wrap(new byte[] {2, 3}), decoded.getValue());
+    assertEquals(-1L, decoded.getValueSize(), "fields added in v2 take their defaults");
+    assertEquals(-1L, decoded.getKeySize());
+    assertNull(decoded.getValueSha256());
+    assertNull(decoded.getKeySha256());
+    assertFalse(decoded.getTruncated(), "a v1 writer kept key and value whole");
+  }
+
+  private static Schema release(String file) {
+    return ReleasedSchemas.get().releases().stream()
+        .filter(r -> r.file().equals(file)).findFirst().orElseThrow().schema();
   }
 }
