@@ -62,7 +62,9 @@ public final class DeadLetterHandlers {
   /**
    * A result that cannot be serialized or is too large for the broker: dead letter
    * {@code production-error} with the source record. Retriable errors are retried; any other send
-   * error fails the task, as the default handler does.
+   * error fails the task, as the default handler does. A dead letter that cannot be written is logged
+   * and counted ({@link LabelerDeadLetters#failed}) and the task goes on without it: a dead letter for
+   * it would hold the same source record and fail again, one after another.
    */
   public static final class Production implements ProductionExceptionHandler {
     private LabelerDeadLetters letters;
@@ -77,6 +79,10 @@ public final class DeadLetterHandlers {
       if (e instanceof RetriableException) {
         return Response.retry();
       }
+      if (isDeadLetter(record)) {
+        letters.failed(context, e);
+        return Response.resume();
+      }
       if (e instanceof RecordTooLargeException) {
         return Response.resume(List.of(letters.forHandler(context, "production-error", e)));
       }
@@ -87,7 +93,15 @@ public final class DeadLetterHandlers {
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception e,
         SerializationExceptionOrigin origin) {
+      if (isDeadLetter(record)) {
+        letters.failed(context, e);
+        return Response.resume();
+      }
       return Response.resume(List.of(letters.forHandler(context, "production-error", e)));
+    }
+
+    private boolean isDeadLetter(ProducerRecord<?, ?> record) {
+      return letters.topic().equals(record.topic());
     }
   }
 }

@@ -13,10 +13,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * The labeler's dead letters, built with core's {@link DeadLetters} (full provenance, the
- * {@code prefstream.dlq.records} counter) and counted again as {@code prefstream.labeler.dead.letters}.
- * Processors send theirs through the topology's dead-letter sink; the exception handlers return
- * theirs to Kafka Streams as encoded records.
+ * The labeler's dead letters, built with core's {@link DeadLetters} (full provenance, bounded key and
+ * value, the {@code prefstream.dlq.records} counter) and counted again as
+ * {@code prefstream.labeler.dead.letters}. Processors send theirs through the topology's dead-letter
+ * sink; the exception handlers return theirs to Kafka Streams as encoded records.
  */
 public final class LabelerDeadLetters {
   /** Stage of the JSON ingest. */
@@ -79,6 +79,14 @@ public final class LabelerDeadLetters {
     ProducerRecord<byte[], DeadLetter> r = labeler.of(context.topic(), context.partition(), context.offset(),
         context.timestamp(), context.sourceRawKey(), context.sourceRawValue(), reason, describe(e));
     return new ProducerRecord<>(r.topic(), r.key(), serde.encode(r.value()));
+  }
+
+  /**
+   * Logs and counts ({@code prefstream.dlq.failed{stage=labeler}}) a dead letter Kafka Streams could
+   * not write while it processed the record of {@code context}.
+   */
+  public void failed(ErrorHandlerContext context, Exception e) {
+    labeler.failed(context.topic(), context.partition(), context.offset(), e);
   }
 
   /** The message of an exception and its causes. */
