@@ -12,12 +12,15 @@ import dev.prefstream.avro.DeadLetter;
 import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.avro.PseudoLabel;
 import dev.prefstream.avro.ScoredPair;
+import dev.prefstream.core.kafka.DeadLetters;
 import dev.prefstream.labeler.Fixtures.Pair;
 import dev.prefstream.schemas.AvroSerde;
 import dev.prefstream.schemas.JsonVotes;
+import dev.prefstream.schemas.PairIds;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -143,6 +146,50 @@ class DeadLetterTopologyTest {
       DeadLetter letter = d.dlq.readValue();
       assertEquals("undeserializable", letter.getReason());
       assertEquals(d.topics.pseudoLabels().name(), letter.getSourceTopic());
+    }
+  }
+
+  @Test
+  void anOversizeJsonVoteIsADeadLetterWithABoundedPrefixAndTheDigestOfTheWhole() {
+    try (LabelerDriver d = new LabelerDriver()) {
+      byte[] big = ("{\"voteId\": \"" + "x".repeat(JsonVotes.MAX_RECORD_BYTES) + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      d.votesJson.pipeInput("k".getBytes(StandardCharsets.UTF_8), big);
+      List<DeadLetter> letters = d.dlq.readValuesToList();
+      assertEquals(1, letters.size());
+      DeadLetter l = letters.get(0);
+      assertEquals("invalid-vote", l.getReason());
+      assertTrue(l.getError().contains(big.length + " bytes exceeds"), l.getError());
+      assertArrayEquals(Arrays.copyOf(big, DeadLetters.MAX_VALUE_BYTES), bytes(l.getValue()));
+      assertEquals(big.length, l.getValueSize());
+      assertEquals(PairIds.sha256Hex(big), l.getValueSha256());
+      assertTrue(l.getTruncated());
+      assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), bytes(l.getKey()), "a short key is kept whole");
+    }
+  }
+
+  @Test
+  void aPseudoLabelTooLargeToHoldIsADeadLetterAtOnceAndItsPairIsStillLabelled() {
+    try (LabelerDriver d = new LabelerDriver()) {
+      int[] signs = new int[5000];
+      Arrays.fill(signs, 1);
+      PseudoLabel label = Fixtures.pseudo(p, 1, signs);
+      byte[] encoded = AvroSerde.of(PseudoLabel.class).encode(label);
+      assertTrue(encoded.length > DeadLetters.MAX_VALUE_BYTES, encoded.length + " bytes");
+      d.pseudo.pipeInput(p.id(), label);
+      List<DeadLetter> letters = d.dlq.readValuesToList();
+      assertEquals(1, letters.size(), "a dead letter at once: a cut one could not be applied later");
+      DeadLetter letter = letters.get(0);
+      assertEquals("unknown-pair", letter.getReason());
+      assertTrue(letter.getError().contains("too large to wait"), letter.getError());
+      assertTrue(letter.getTruncated());
+      assertEquals(encoded.length, letter.getValueSize());
+      assertEquals(PairIds.sha256Hex(encoded), letter.getValueSha256());
+
+      d.score(scored(vote(p, "v1", "u1", Choice.A, 0), "s1", 0.1, 0.9, "s2", 0.1, 0.9));
+      assertEquals(p.id(), d.conflicting.readKeyValue().key, "the pair's first vote is labelled");
+      assertTrue(d.dlq.isEmpty(), "and not refused");
+      assertTrue(d.relabeled.isEmpty(), "the dead-lettered pseudo-label does not apply");
     }
   }
 }

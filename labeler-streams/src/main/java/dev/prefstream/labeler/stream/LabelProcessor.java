@@ -40,7 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       labeler does not make the task wait for the other input ({@code max.task.idle.ms = -1}), so
  *       on a reprocessing run a pseudo-label may overtake its pair's votes; it is kept, as the dead
  *       letter it becomes ({@code unknown-pair}) if no vote comes within
- *       {@code labeler.pseudo-label-wait}, and applied after the pair's first vote;
+ *       {@code labeler.pseudo-label-wait}, and applied after the pair's first vote. One too large
+ *       for a whole dead letter cannot be held: it is that dead letter at once;
  *   <li>the scorers' {@link ReliabilityCounts}, in memory, summed from the pair states when the task
  *       starts.
  * </ul>
@@ -184,6 +185,16 @@ public final class LabelProcessor implements Processor<String, byte[], String, E
     }
     DeadLetter letter = deadLetters.held(context.recordMetadata().orElseThrow(), record, "unknown-pair",
         "no votes seen for pair " + pairId);
+    if (letter.getTruncated()) {
+      // a dead letter keeps a bounded prefix: this one could not give the pseudo-label back later
+      if (held != null) {
+        pending.delete(pairId); // superseded, as by a later version that is held
+        pendingCount--;
+      }
+      refuse(record, "unknown-pair", "no votes seen for pair " + pairId + ", and a pseudo-label of "
+          + letter.getValueSize() + " bytes is too large to wait for them");
+      return;
+    }
     letter.setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs())); // held since: the wait starts now
     pending.put(pairId, letter);
     pendingCount += held == null ? 1 : 0;
