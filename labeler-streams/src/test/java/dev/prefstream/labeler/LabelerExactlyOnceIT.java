@@ -1,5 +1,6 @@
 package dev.prefstream.labeler;
 
+import static dev.prefstream.labeler.Records.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -227,30 +227,5 @@ class LabelerExactlyOnceIT {
       out.append("; ");
     }
     return out.toString();
-  }
-
-  /** Every committed record of a topic (read_committed), from the beginning to the end. */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaClients clients, String topic) {
-    return readAll(clients, topic, "read_committed");
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaClients clients, String topic, String isolation) {
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = clients.rawConsumer(null, "it-reader",
-        Map.of("isolation.level", isolation))) {
-      List<TopicPartition> parts = c.partitionsFor(topic).stream()
-          .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("could not read " + topic + " to its end");
-        }
-        c.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
-    }
-    return out;
   }
 }
