@@ -144,10 +144,14 @@ def label_flow():
     b.row("Dead letters")
     b.panel("Dead letters /s by stage and reason", [
         (rate("prefstream_dlq_records_total", by="stage, reason"), "{{stage}} · {{reason}}")],
-        unit="ops", stack=True, w=12, legend="table")
+        unit="ops", stack=True, w=9, legend="table")
     b.panel("Labeler dead letters /s by reason", [
         (rate("prefstream_labeler_dead_letters_total", by="reason"), "{{reason}}")],
-        unit="ops", stack=True, w=12, legend="table")
+        unit="ops", stack=True, w=9, legend="table")
+    b.panel("Lost dead letters /s by stage", [
+        (rate("prefstream_dlq_failed_total", by="stage"), "{{stage}}")],
+        unit="ops", w=6, legend="table", description="Dead letters that could not be written (logged, not "
+        "sent again): their records are in no topic. Should stay at 0.")
     b.row("Decisions")
     q = lambda p: (f"histogram_quantile({p}, sum by (le) (rate(prefstream_labeler_decision_latency_seconds_bucket"
                    f"{{{APP}}}[{RI}])))", f"p{int(p * 100)}")
