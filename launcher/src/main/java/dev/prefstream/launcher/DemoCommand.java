@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-  @Option(names = "--duration", defaultValue = "7m", description = "How long to run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "12m", description = "How long to run (default ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(names = "--out", defaultValue = "demo-out", description = "Report directory (default ${DEFAULT-VALUE}).")
@@ -78,16 +78,19 @@ final class DemoCommand implements Callable<Integer> {
     // and follows the humans, where majority lets the scorers outvote them (docs/decisions/0007)
     d.put("labeler.policy", "weighted");
     d.put("trainer.feeds", "clean,relabeled");
-    // a version every 100 steps: on 2 cores the first is published ~2.5 min in and beats the base
-    // (docs/decisions/0012); evaluating one takes ~1.5 min
-    d.put("trainer.steps-per-version", "100");
+    // a version every 200 steps of 8 pairs: below ~3,000 pair-samples what DPO learns from a few
+    // hundred pairs is mostly which pairs they were, so early versions land either side of the base
+    // (docs/decisions/0013); on 2 cores v1 comes ~5.5 min in, v2 ~10.5 min in
+    d.put("trainer.steps-per-version", "200");
     d.put("trainer.checkpoint-every", "100");
     d.put("trainer.buffer.min", "32");
     d.put("trainer.lr", "1e-5");
     d.put("trainer.progress-interval", "30s");
     d.put("relabel.every-versions", "2");
     d.put("relabel.max-pairs", "128");
-    d.put("feeder.rate", "2");
+    // the feeder's sampling is the demo's largest CPU user; 0.6 pairs/s gives the trainer ~350 pairs
+    // in 12 min and leaves it the CPU for ~400 steps (at 2 pairs/s it reached ~180)
+    d.put("feeder.rate", "0.6");
     d.put("feeder.votes-per-pair", "3");
     d.put("eval.prompts", "64");
     d.put("eval.seeds", "1");
