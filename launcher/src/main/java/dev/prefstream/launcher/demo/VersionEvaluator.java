@@ -3,6 +3,7 @@ package dev.prefstream.launcher.demo;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.launcher.demo.DemoRecords.VersionEval;
 import dev.prefstream.launcher.demo.DemoRecords.WinRate;
+import dev.prefstream.sim.eval.CachedImageSource;
 import dev.prefstream.sim.eval.EvaluationConfig;
 import dev.prefstream.sim.eval.EvaluationResult;
 import dev.prefstream.sim.eval.Evaluator;
@@ -38,6 +39,9 @@ public final class VersionEvaluator implements AutoCloseable {
   private volatile List<RgbImage> baseSamples = List.of();
   private volatile int evaluating = -1;
   private volatile int lastAttempted;
+  private final ModelImageSource baseModel;
+  /** The base's images, sampled once (first thing on the evaluator's thread) for every evaluation. */
+  private final CachedImageSource base;
 
   public VersionEvaluator(ModelStore models, String model, EvaluationConfig config, int ddimSteps, float guidance) {
     this.models = models;
@@ -45,6 +49,8 @@ public final class VersionEvaluator implements AutoCloseable {
     this.config = config.keepingImages();
     this.ddimSteps = ddimSteps;
     this.guidance = guidance;
+    this.baseModel = ModelImageSource.fromStore(models, model, 0, ddimSteps, guidance);
+    this.base = new CachedImageSource(baseModel);
     this.thread = new Thread(this::run, "demo-evaluator");
     thread.setDaemon(true);
   }
@@ -68,6 +74,15 @@ public final class VersionEvaluator implements AutoCloseable {
 
 
   private void run() {
+    // the base's images now, while the trainer waits for its first pairs, not beside the first evaluation
+    long start = System.nanoTime();
+    try {
+      new Evaluator(config).images(base);
+      LOG.info("base images for the evaluations sampled in {} ms: {}", (System.nanoTime() - start) / 1_000_000,
+          base.size());
+    } catch (RuntimeException e) {
+      LOG.warn("sampling the base's images failed (each evaluation will try): {}", e.toString());
+    }
     while (running.get()) {
       int latest = models.latestVersion(model).orElse(0);
       if (latest > lastAttempted) {
@@ -107,8 +122,7 @@ public final class VersionEvaluator implements AutoCloseable {
     }
     evaluating = version;
     lastAttempted = version;
-    try (ModelImageSource candidate = ModelImageSource.fromStore(models, model, version, ddimSteps, guidance);
-        ModelImageSource base = ModelImageSource.fromStore(models, model, 0, ddimSteps, guidance)) {
+    try (ModelImageSource candidate = ModelImageSource.fromStore(models, model, version, ddimSteps, guidance)) {
       EvaluationResult r = new Evaluator(config).evaluate(candidate, base);
       Map<String, WinRate> metrics = new LinkedHashMap<>();
       for (MetricResult m : r.metrics()) {
@@ -149,5 +163,6 @@ public final class VersionEvaluator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    baseModel.close();
   }
 }

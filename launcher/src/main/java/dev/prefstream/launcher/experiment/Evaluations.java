@@ -1,18 +1,12 @@
 package dev.prefstream.launcher.experiment;
 
-import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.model.DenoiserModel;
+import dev.prefstream.sim.eval.CachedImageSource;
 import dev.prefstream.sim.eval.EvaluationConfig;
 import dev.prefstream.sim.eval.EvaluationResult;
 import dev.prefstream.sim.eval.Evaluator;
-import dev.prefstream.sim.eval.ImageSource;
 import dev.prefstream.sim.eval.ModelImageSource;
-import dev.prefstream.sim.world.Prompt;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Evaluates model versions against the base with the simulator's {@link Evaluator} (held-out prompts,
@@ -25,11 +19,13 @@ final class Evaluations implements AutoCloseable {
   static final float GUIDANCE = 3.0f;
 
   private final EvaluationConfig config;
-  private final CachedSource base;
+  private final ModelImageSource baseModel;
+  private final CachedImageSource base;
 
   Evaluations(EvaluationConfig config, DenoiserModel baseModel) {
     this.config = config.keepingImages();
-    this.base = new CachedSource(new ModelImageSource(baseModel, DDIM_STEPS, GUIDANCE));
+    this.baseModel = new ModelImageSource(baseModel, DDIM_STEPS, GUIDANCE);
+    this.base = new CachedImageSource(this.baseModel);
   }
 
   EvaluationConfig config() {
@@ -45,44 +41,6 @@ final class Evaluations implements AutoCloseable {
 
   @Override
   public void close() {
-    base.source.close();
-  }
-
-  /** Remembers every image by (prompt, seed). */
-  private static final class CachedSource implements ImageSource {
-    private final ModelImageSource source;
-    private final Map<String, RgbImage> cache = new HashMap<>();
-
-    CachedSource(ModelImageSource source) {
-      this.source = source;
-    }
-
-    @Override
-    public List<RgbImage> generate(List<Prompt> prompts, long[] seeds) {
-      List<Prompt> missingPrompts = new ArrayList<>();
-      List<Long> missingSeeds = new ArrayList<>();
-      for (int i = 0; i < prompts.size(); i++) {
-        if (!cache.containsKey(key(prompts.get(i), seeds[i]))) {
-          missingPrompts.add(prompts.get(i));
-          missingSeeds.add(seeds[i]);
-        }
-      }
-      if (!missingPrompts.isEmpty()) {
-        List<RgbImage> made = source.generate(missingPrompts,
-            missingSeeds.stream().mapToLong(Long::longValue).toArray());
-        for (int i = 0; i < made.size(); i++) {
-          cache.put(key(missingPrompts.get(i), missingSeeds.get(i)), made.get(i));
-        }
-      }
-      List<RgbImage> out = new ArrayList<>(prompts.size());
-      for (int i = 0; i < prompts.size(); i++) {
-        out.add(cache.get(key(prompts.get(i), seeds[i])));
-      }
-      return out;
-    }
-
-    private static String key(Prompt prompt, long seed) {
-      return seed + "|" + prompt.text();
-    }
+    baseModel.close();
   }
 }

@@ -35,14 +35,8 @@ public final class Evaluator {
 
   /** Generates, scores and compares; both sources are used on the calling thread only. */
   public EvaluationResult evaluate(ImageSource candidate, ImageSource base) {
-    List<Prompt> prompts = new ArrayList<>();
-    List<Long> seeds = new ArrayList<>();
-    for (Prompt p : config.prompts()) {
-      for (long s : config.seeds()) {
-        prompts.add(p);
-        seeds.add(s);
-      }
-    }
+    List<Prompt> prompts = gridPrompts();
+    List<Long> seeds = gridSeeds();
     List<RgbImage> candidateImages = generate(candidate, prompts, seeds);
     List<RgbImage> baseImages = generate(base, prompts, seeds);
     Map<String, double[]> candidateScores = score(prompts, candidateImages);
@@ -58,6 +52,32 @@ public final class Evaluator {
       }
     }
     return new EvaluationResult(config.prompts().size(), config.seeds().size(), metrics, samples);
+  }
+
+  /**
+   * The images {@code source} gives for the evaluation's (prompt, seed) grid, in the order
+   * {@link #evaluate} uses: to sample a base ahead of time into a {@link CachedImageSource}.
+   */
+  public List<RgbImage> images(ImageSource source) {
+    return generate(source, gridPrompts(), gridSeeds());
+  }
+
+  private List<Prompt> gridPrompts() {
+    List<Prompt> prompts = new ArrayList<>();
+    for (Prompt p : config.prompts()) {
+      for (int s = 0; s < config.seeds().size(); s++) {
+        prompts.add(p);
+      }
+    }
+    return prompts;
+  }
+
+  private List<Long> gridSeeds() {
+    List<Long> seeds = new ArrayList<>();
+    for (int p = 0; p < config.prompts().size(); p++) {
+      seeds.addAll(config.seeds());
+    }
+    return seeds;
   }
 
   private List<RgbImage> generate(ImageSource source, List<Prompt> prompts, List<Long> seeds) {
