@@ -89,6 +89,10 @@ final class TrainingSession implements AutoCloseable {
     Engine.getEngine("PyTorch");
     JniUtils.setGradMode(false);
     String model = config.model();
+    int leftovers = store.removeStaging(model);
+    if (leftovers > 0) {
+      LOG.info("model {}: removed {} staging directories left by a write that did not finish", model, leftovers);
+    }
     Optional<ModelStore.Stored> checkpoint = store.latestCheckpoint(model);
     if (checkpoint.isPresent()) {
       return resume(config, store, checkpoint.get());

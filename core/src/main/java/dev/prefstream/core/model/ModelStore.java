@@ -117,6 +117,29 @@ public final class ModelStore {
     }
   }
 
+  /**
+   * Deletes the staging directories a writer of {@code model} left when it was killed mid-write
+   * (versions and checkpoints); returns how many. Only the model's single writer may call this, when
+   * it starts: a staging directory of a live writer would go too.
+   */
+  public int removeStaging(String model) {
+    int removed = 0;
+    for (Path dir : List.of(modelDir(model), modelDir(model).resolve("checkpoints"))) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> entries = Files.list(dir)) {
+        for (Path p : entries.filter(e -> e.getFileName().toString().startsWith(".staging-")).toList()) {
+          deleteTree(p);
+          removed++;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot list " + dir, e);
+      }
+    }
+    return removed;
+  }
+
   /** Reads the manifest at {@code dir} and verifies every listed file's digest. */
   public Stored open(Path dir) {
     Path d = dir.toAbsolutePath().normalize();

@@ -20,6 +20,25 @@ class ModelStoreTest {
         Map.of("lr", "1e-4"), Map.of("implicit_accuracy", 0.7), Map.of("prefs.clean-0", 42L), Map.of(), 0);
   }
 
+  /** A write killed before its rename leaves a staging directory; the writer removes it when it starts. */
+  @Test
+  void stagingDirectoriesLeftByAKilledWriteAreRemoved() throws Exception {
+    ModelStore store = new ModelStore(dir);
+    store.publishVersion(draft(Manifest.VERSION, 1, 10), d -> Files.write(d.resolve("params.bin"), new byte[] {1}));
+    store.saveCheckpoint(draft(Manifest.CHECKPOINT, 0, 10), d -> Files.write(d.resolve("state.bin"), new byte[] {2}));
+    Path version = Files.createDirectories(dir.resolve("unet/.staging-v2-1234/sub"));
+    Files.write(version.resolve("params.bin"), new byte[] {3});
+    Files.createDirectories(dir.resolve("unet/checkpoints/.staging-step-20-5678"));
+
+    assertEquals(2, store.removeStaging("unet"));
+    assertTrue(Files.notExists(dir.resolve("unet/.staging-v2-1234")));
+    assertTrue(Files.notExists(dir.resolve("unet/checkpoints/.staging-step-20-5678")));
+    assertEquals(List.of(1), store.versions("unet"));
+    assertEquals(10, store.latestCheckpoint("unet").orElseThrow().manifest().step());
+    assertEquals(0, store.removeStaging("unet"));
+    assertEquals(0, store.removeStaging("another-model"));
+  }
+
   @Test
   void publishesVerifiesAndNeverReusesANumber() throws Exception {
     ModelStore store = new ModelStore(dir);
