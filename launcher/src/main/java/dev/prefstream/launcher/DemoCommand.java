@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
 
-  @Option(names = "--duration", defaultValue = "12m", description = "How long to run (default ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", defaultValue = "13m", description = "How long to run (default ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(names = "--out", defaultValue = "demo-out", description = "Report directory (default ${DEFAULT-VALUE}).")
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     d.put("trainer.feeds", "clean,relabeled");
     // a version every 200 steps of 8 pairs: below ~3,000 pair-samples what DPO learns from a few
     // hundred pairs is mostly which pairs they were, so early versions land either side of the base
-    // (docs/decisions/0013); on 2 cores v1 comes ~5.5 min in, v2 ~10.5 min in
+    // (docs/decisions/0013); on 2 cores v1 comes 5.5-6.5 min in, v2 11-12 min in, hence 13 minutes
     d.put("trainer.steps-per-version", "200");
     d.put("trainer.checkpoint-every", "100");
     d.put("trainer.buffer.min", "32");
