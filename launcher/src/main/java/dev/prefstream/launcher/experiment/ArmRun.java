@@ -157,7 +157,7 @@ final class ArmRun {
 
   private void train(OfflineTraining training, ModelStore store, Evaluations evaluations) throws IOException {
     List<Labelled> labelled = labelled();
-    if (labelled.stream().noneMatch(l -> !l.heldOut())) {
+    if (labelled.stream().allMatch(Labelled::heldOut)) {
       throw new IllegalStateException(arm + " labels no pair of the log: nothing to train on");
     }
     // the pairs that had arrived by the checkpoint, in log order, as the service re-reads its topics
