@@ -120,11 +120,11 @@ final class ExperimentReport {
     StringBuilder s = new StringBuilder();
     s.append("**").append(headline(rows)).append("**\n\n");
     s.append("Command: `").append(command).append("`  \n");
-    s.append(String.format(Locale.ROOT, "Vote log: %d pairs, %d votes per pair (log seed %d); label noise: %.3f of the "
+    s.append(String.format(Locale.ROOT, "Vote log: %d pairs (%d images per prompt), %d votes per pair (log seed %d); label noise: %.3f of the "
         + "votes and %.3f of the human labels disagree with the population's true preference; %d pairs change order "
         + "between the float and the stored 8-bit images. Training seeds %s, %d steps of %s pairs, "
         + "evaluation on %d held-out prompts x %d seeds.%n%n",
-        log.pairs().size(), settings.votesPerPair(), settings.logSeed(), log.labelNoise(), log.humanLabelNoise(),
+        log.pairs().size(), settings.imagesPerPrompt(), settings.votesPerPair(), settings.logSeed(), log.labelNoise(), log.humanLabelNoise(),
         log.truthFlipsFromQuantisation(), settings.seeds(), settings.steps(),
         settings.trainer().getOrDefault("trainer.batch-pairs", "8"), settings.evalPrompts(), settings.evalSeeds()));
     s.append("Win rate over the base: share of (prompt, seed) where the arm's image scores strictly higher, pooled over "

@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * What one experiment does. Read from {@code experiment.*} keys over a preset's defaults:
  * {@code experiment.pairs} (pairs in the vote log), {@code experiment.votes-per-pair},
- * {@code experiment.log-seed} (the simulator's seed for the log), {@code experiment.seeds} (training
+ * {@code experiment.images-per-prompt} (images sampled per prompt, every two a pair: 2 gives one pair
+ * per prompt, 4 gives six), {@code experiment.log-seed} (the simulator's seed for the log), {@code experiment.seeds} (training
  * seeds, one run of every trained arm per seed), {@code experiment.steps} (DPO steps per run),
  * {@code experiment.eval-every} (steps between evaluations), {@code experiment.arms},
  * {@code experiment.holdout-share} (pairs held out from training, by pair id, for the implicit
@@ -19,7 +20,7 @@ import java.util.TreeMap;
  * every pair in the buffer from the start); evaluation uses {@code eval.prompts} and
  * {@code eval.seeds}; training every {@code trainer.*} key.
  */
-public record ExperimentSettings(String preset, int pairs, int votesPerPair, long logSeed, List<Long> seeds,
+public record ExperimentSettings(String preset, int pairs, int votesPerPair, int imagesPerPrompt, long logSeed, List<Long> seeds,
     int steps, int evalEvery, List<Arm> arms, double holdoutShare, int arrivalFirst, double arrivalPerStep,
     int evalPrompts, int evalSeeds, Map<String, String> trainer) {
 
@@ -28,8 +29,8 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
     arms = List.copyOf(arms);
     // sorted, so settings.json is the same text in every JVM (Map.copyOf's order is salted per JVM)
     trainer = Collections.unmodifiableSortedMap(new TreeMap<>(trainer));
-    if (pairs <= 0 || votesPerPair <= 0 || seeds.isEmpty() || steps <= 0 || evalEvery <= 0 || steps % evalEvery != 0) {
-      throw new IllegalArgumentException("need pairs, votes per pair, seeds and steps > 0, and steps a multiple of eval-every");
+    if (pairs <= 0 || votesPerPair <= 0 || imagesPerPrompt < 2 || seeds.isEmpty() || steps <= 0 || evalEvery <= 0 || steps % evalEvery != 0) {
+      throw new IllegalArgumentException("need pairs, votes per pair, 2+ images per prompt, seeds and steps > 0, and steps a multiple of eval-every");
     }
     if (!(holdoutShare >= 0 && holdoutShare < 1)) {
       throw new IllegalArgumentException("experiment.holdout-share must be in [0, 1)");
@@ -81,6 +82,7 @@ public record ExperimentSettings(String preset, int pairs, int votesPerPair, lon
     return new ExperimentSettings(preset,
         c.integer("experiment.pairs", 40),
         c.integer("experiment.votes-per-pair", 3),
+        c.integer("experiment.images-per-prompt", 2),
         c.longValue("experiment.log-seed", 20261207),
         c.list("experiment.seeds", List.of("1")).stream().map(Long::parseLong).toList(),
         c.integer("experiment.steps", 8),

@@ -123,7 +123,8 @@ public final class VoteLog {
     FeederConfig feeder = FeederConfig.from(PrefstreamConfig.of(Map.of(
         "feeder.votes-per-pair", String.valueOf(settings.votesPerPair()),
         "feeder.seed", String.valueOf(settings.logSeed()),
-        "feeder.batch-pairs", "8")));
+        "feeder.batch-pairs", "8",
+        "feeder.images-per-prompt", String.valueOf(settings.imagesPerPrompt()))));
     ImageStore images = new ImageStore(ImageStore.Settings.of(dir));
     Oracle oracle = Oracle.equalWeights();
     Path tmp = dir.resolve(FILE + ".tmp");
@@ -134,7 +135,10 @@ public final class VoteLog {
         VoterPopulation population = generator.population();
         int written = 0;
         while (written < settings.pairs()) {
-          for (GeneratedPair g : generator.generate(Math.min(feeder.batchPairs(), settings.pairs() - written))) {
+          for (GeneratedPair g : generator.generate(feeder.promptsFor(Math.min(feeder.batchPairs(), settings.pairs() - written)))) {
+            if (written == settings.pairs()) {
+              break;
+            }
             double truth = population.truePreference(measure(oracle, g.prompt(), images, g.imageA()),
                 measure(oracle, g.prompt(), images, g.imageB()));
             List<LoggedVote> votes = new ArrayList<>();

@@ -22,7 +22,7 @@ class ExperimentSettingsTest {
       keys.add("trainer.key-" + i);
       trainer.put("trainer.key-" + i, String.valueOf(i));
     }
-    ExperimentSettings s = new ExperimentSettings("ci", 40, 3, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2, 0, 0, 8, 1,
+    ExperimentSettings s = new ExperimentSettings("ci", 40, 3, 2, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2, 0, 0, 8, 1,
         trainer);
     List<String> written = new ArrayList<>();
     new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(s)).get("trainer").fieldNames()
@@ -33,11 +33,11 @@ class ExperimentSettingsTest {
   /** Arrival as in the live loop: the first N pairs before step 1, then per-step pairs, capped by the log. */
   @Test
   void pairsArriveAsInTheLiveLoop() {
-    ExperimentSettings all = new ExperimentSettings("ci", 40, 3, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2, 0, 0,
+    ExperimentSettings all = new ExperimentSettings("ci", 40, 3, 2, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2, 0, 0,
         8, 1, Map.of());
     assertEquals(100, all.arrived(0, 100));
     assertEquals(100, all.arrived(7, 100));
-    ExperimentSettings growing = new ExperimentSettings("ci", 40, 3, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2,
+    ExperimentSettings growing = new ExperimentSettings("ci", 40, 3, 2, 1, List.of(1L), 8, 4, List.of(Arm.HUMAN), 0.2,
         32, 1.75, 8, 1, Map.of());
     assertEquals(32, growing.arrived(0, 100));
     assertEquals(33, growing.arrived(1, 100)); // 32 + floor(1.75)

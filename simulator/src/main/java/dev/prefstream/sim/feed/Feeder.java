@@ -151,10 +151,10 @@ public final class Feeder implements Service {
       long startNanos = System.nanoTime();
       while (running && (config.maxPairs() == 0 || produced < config.maxPairs())) {
         pollVersions(consumer, generator, untilDue(startNanos, produced));
-        int batch = (int) (config.maxPairs() == 0 ? config.batchPairs()
+        int prompts = config.promptsFor(config.maxPairs() == 0 ? config.batchPairs()
             : Math.min(config.batchPairs(), config.maxPairs() - produced));
         long t0 = System.nanoTime();
-        List<GeneratedPair> generated = generator.generate(batch);
+        List<GeneratedPair> generated = generator.generate(prompts);
         sampling.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         for (GeneratedPair pair : generated) {
           for (PreferenceVote v : pair.votes()) {
@@ -174,7 +174,7 @@ public final class Feeder implements Service {
           votes.increment(pair.votes().size());
           disagreeing.increment(pair.disagreeing());
         }
-        produced += batch;
+        produced += (long) prompts * config.pairsPerPrompt();
       }
       finish(State.FINISHED);
     } catch (WakeupException e) {

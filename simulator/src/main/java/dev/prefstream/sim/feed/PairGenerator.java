@@ -26,8 +26,8 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Generates preference pairs the way a product would: for a prompt, two images from the current model
- * version with two seeds, stored in the {@link ImageStore}, then voted on by distinct simulated users.
+ * Generates preference pairs the way a product would: for a prompt, two or more images from the current
+ * model version with as many seeds (every two of them a pair), stored in the {@link ImageStore}, then voted on by distinct simulated users.
  * Each vote carries the simulator's truth in its attributes ({@value #TRUE_PREFERENCE}, {@value #ORACLE_A},
  * {@value #ORACLE_B}, {@value #MODEL_VERSION}). The model comes from the {@link ModelStore}, digests
  * verified, and can be swapped for a newer version between batches.
@@ -114,30 +114,41 @@ public final class PairGenerator implements AutoCloseable {
   }
 
   /**
-   * Samples {@code pairs} pairs in one batch and has each voted on. A pair whose two images came out
-   * pixel-identical (no preference to express) is dropped, so fewer pairs may come back.
+   * Samples {@link FeederConfig#imagesPerPrompt()} images for each of {@code prompts} prompts in one
+   * batch, and has every two images of a prompt voted on as a pair (k(k-1)/2 pairs per prompt; one with
+   * two images). A pair whose two images came out pixel-identical (no preference to express) is
+   * dropped, so fewer pairs may come back.
    */
-  public List<GeneratedPair> generate(int pairs) {
-    List<Prompt> chosen = new ArrayList<>(pairs);
-    List<String> texts = new ArrayList<>(2 * pairs);
-    long[] seeds = new long[2 * pairs];
-    for (int i = 0; i < pairs; i++) {
-      Prompt p = prompts.get(rng.nextInt(prompts.size()));
+  public List<GeneratedPair> generate(int prompts) {
+    int k = config.imagesPerPrompt();
+    List<Prompt> chosen = new ArrayList<>(prompts);
+    List<String> texts = new ArrayList<>(k * prompts);
+    long[] seeds = new long[k * prompts];
+    for (int i = 0; i < prompts; i++) {
+      Prompt p = this.prompts.get(rng.nextInt(this.prompts.size()));
       chosen.add(p);
-      texts.add(p.text());
-      texts.add(p.text());
-      seeds[2 * i] = rng.nextLong();
-      seeds[2 * i + 1] = rng.nextLong();
+      for (int j = 0; j < k; j++) {
+        texts.add(p.text());
+        seeds[k * i + j] = rng.nextLong();
+      }
     }
     List<RgbImage> sampled = sampler.sample(model, texts, seeds, config.guidanceScale());
-    List<GeneratedPair> out = new ArrayList<>(pairs);
-    for (int i = 0; i < pairs; i++) {
-      RgbImage a = sampled.get(2 * i);
-      RgbImage b = sampled.get(2 * i + 1);
-      ImageRef refA = images.put(a);
-      ImageRef refB = images.put(b);
-      if (!refA.getSha256().equals(refB.getSha256())) {
-        out.add(vote(chosen.get(i), refA, oracle.measure(chosen.get(i), a), refB, oracle.measure(chosen.get(i), b)));
+    List<GeneratedPair> out = new ArrayList<>(prompts * config.pairsPerPrompt());
+    for (int i = 0; i < prompts; i++) {
+      Prompt prompt = chosen.get(i);
+      List<ImageRef> refs = new ArrayList<>(k);
+      List<Dimensions> measured = new ArrayList<>(k);
+      for (int j = 0; j < k; j++) {
+        RgbImage image = sampled.get(k * i + j);
+        refs.add(images.put(image));
+        measured.add(oracle.measure(prompt, image));
+      }
+      for (int a = 0; a < k; a++) {
+        for (int b = a + 1; b < k; b++) {
+          if (!refs.get(a).getSha256().equals(refs.get(b).getSha256())) {
+            out.add(vote(prompt, refs.get(a), measured.get(a), refs.get(b), measured.get(b)));
+          }
+        }
       }
     }
     return out;

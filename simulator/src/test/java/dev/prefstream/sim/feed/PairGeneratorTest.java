@@ -70,4 +70,32 @@ class PairGeneratorTest {
       assertEquals(0, generator.modelVersion());
     }
   }
+
+  @Test
+  void fourImagesOfAPromptGiveSixPairsOverFourImages(@TempDir Path dir) {
+    ModelStore models = new ModelStore(dir.resolve("models"));
+    TinyModels.publishBase(models, 2);
+    ImageStore images = new ImageStore(ImageStore.Settings.of(dir.resolve("data")));
+    FeederConfig four = FeederConfig.from(PrefstreamConfig.of(Map.of("feeder.ddim-steps", "4",
+        "feeder.votes-per-pair", "3", "feeder.population.size", "20", "feeder.images-per-prompt", "4")));
+    assertEquals(6, four.pairsPerPrompt());
+    assertEquals(2, four.promptsFor(7));
+    try (PairGenerator generator = new PairGenerator(four, models, images, Clock.systemUTC())) {
+      List<GeneratedPair> pairs = generator.generate(2);
+      assertTrue(pairs.size() <= 12 && pairs.size() >= 10, "two prompts' six pairs each, less identical ones: " + pairs.size());
+      Set<String> pairIds = new HashSet<>();
+      Map<String, Integer> pairsPerImage = new java.util.HashMap<>();
+      for (GeneratedPair pair : pairs) {
+        pairIds.add(pair.pairId());
+        pairsPerImage.merge(pair.imageA().getSha256(), 1, Integer::sum);
+        pairsPerImage.merge(pair.imageB().getSha256(), 1, Integer::sum);
+        assertEquals(3, pair.votes().size());
+      }
+      assertEquals(pairs.size(), pairIds.size(), "every pair once");
+      if (pairs.size() == 12) {
+        assertEquals(8, pairsPerImage.size(), "eight images");
+        pairsPerImage.values().forEach(n -> assertEquals(3, n, "each image is paired with its prompt's three others"));
+      }
+    }
+  }
 }
