@@ -101,6 +101,15 @@ def check_dashboards():
         err("k8s/overlays/monitoring/dashboards differs from compose/grafana/dashboards: run sync-dashboards.sh")
 
 
+def seconds(duration):
+    """A prefstream duration ("25s", "2m", "500ms") in seconds."""
+    m = re.fullmatch(r"(\d+)(ms|s|m|h)", duration.strip())
+    if not m:
+        err(f"cannot read the duration {duration!r}")
+        return 0
+    return int(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+
+
 def check_rendered(name, docs, topics):
     users = {d["metadata"]["name"] for d in docs if d["kind"] == "KafkaUser"}
     seen = {}
@@ -120,6 +129,10 @@ def check_rendered(name, docs, topics):
                         err(f"{name} {meta['name']}: liveness probe is not /health/live")
                     if "resources" not in c:
                         err(f"{name} {meta['name']}: no resources")
+                    grace = pod.get("terminationGracePeriodSeconds", 30)
+                    own = next((e.get("value") for e in c.get("env", []) if e["name"] == "PREFSTREAM_SHUTDOWN_GRACE"), "25s")
+                    if seconds(own) >= grace:
+                        err(f"{name} {meta['name']}: shutdown.grace {own} is not below terminationGracePeriodSeconds {grace}")
                 for e in c.get("env", []):
                     ref = e.get("valueFrom", {}).get("secretKeyRef")
                     if ref and ref["name"] not in users:

@@ -20,6 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StreamsConfig;
@@ -131,6 +133,36 @@ public final class LabelerService implements Service {
   public boolean isLive() {
     State s = state();
     return streams == null || (s != State.ERROR && s != State.PENDING_ERROR && s != State.NOT_RUNNING);
+  }
+
+  /**
+   * The longest time since a stream thread's consumer last polled (its {@code last-poll-seconds-ago}
+   * metric): a stream thread goes round its poll loop every {@code poll.ms} even with nothing to do,
+   * so a thread parked in a call that never returns (a producer's flush after its network thread died)
+   * shows here. Zero before start and once closed.
+   */
+  @Override
+  public Duration stalledFor() {
+    KafkaStreams s;
+    synchronized (lock) {
+      s = closed ? null : streams;
+    }
+    return s == null ? Duration.ZERO : pollSilence(s);
+  }
+
+  /** The largest {@code last-poll-seconds-ago} of the stream threads' main consumers of {@code streams}. */
+  static Duration pollSilence(KafkaStreams streams) {
+    double worst = 0;
+    for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+      MetricName n = e.getKey();
+      String client = n.tags().getOrDefault("client-id", "");
+      if (n.name().equals("last-poll-seconds-ago") && n.group().equals("consumer-metrics")
+          && client.contains("-StreamThread-") && client.endsWith("-consumer") && !client.endsWith("-restore-consumer")
+          && e.getValue().metricValue() instanceof Number v) {
+        worst = Math.max(worst, v.doubleValue());
+      }
+    }
+    return Duration.ofMillis((long) (worst * 1000));
   }
 
   @Override

@@ -2,10 +2,12 @@ package dev.prefstream.launcher;
 
 import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.image.ImageStore;
+import dev.prefstream.core.kafka.BrokerProbe;
 import dev.prefstream.core.kafka.KafkaClients;
 import dev.prefstream.core.kafka.LocalKafkaBroker;
 import dev.prefstream.core.kafka.TopicProvisioner;
 import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.core.service.Health;
 import dev.prefstream.core.service.HttpEndpoint;
 import dev.prefstream.core.service.Metrics;
 import dev.prefstream.core.service.Service;
@@ -112,8 +114,9 @@ final class DemoCommand implements Callable<Integer> {
       c = c.with("kafka.bootstrap.servers", broker.bootstrapServers());
       LOG.info("demo configuration:\n{}", c.describe());
       PrometheusMeterRegistry registry = Metrics.prometheus("prefstream-demo");
-      try (HttpEndpoint http = HttpEndpoint.start("127.0.0.1", metricsPort, registry);
-          KafkaClients clients = new KafkaClients(c, registry)) {
+      try (KafkaClients clients = new KafkaClients(c, registry);
+          BrokerProbe brokers = Health.probe(c, clients.admin());
+          HttpEndpoint http = HttpEndpoint.start("127.0.0.1", metricsPort, registry, Health.from(c, brokers))) {
         System.out.printf("Kafka at %s; metrics at %s/metrics%n", broker.bootstrapServers(), http.url());
         try (var admin = clients.admin()) {
           new TopicProvisioner(admin, Duration.ofSeconds(30)).provision(clients.topics().all());

@@ -4,6 +4,7 @@ import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.image.ImageStore;
 import dev.prefstream.core.kafka.KafkaClients;
 import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.core.service.Heartbeat;
 import dev.prefstream.core.service.Service;
 import dev.prefstream.trainer.TrainerStatus.State;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public final class TrainerService implements Service {
   private final AtomicBoolean running = new AtomicBoolean();
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final Heartbeat heartbeat = new Heartbeat();
   private volatile TrainerLoop loop;
   private volatile TrainerStatus status = TrainerStatus.starting();
   private volatile Map<String, Long> resumedOffsets = Map.of();
@@ -96,6 +98,7 @@ public final class TrainerService implements Service {
       status = status.with(State.FAILED);
       LOG.error("trainer {} failed", config.model(), e);
     } finally {
+      heartbeat.stop();
       running.set(false);
       loop = null;
       ended.countDown();
@@ -158,7 +161,17 @@ public final class TrainerService implements Service {
     crashAfterStep = step;
   }
 
+  /**
+   * Silent time of the training loop, which goes round once per step or idle poll; zero while the
+   * session opens (the model loaded and its kernels checked), before the first round.
+   */
+  @Override
+  public Duration stalledFor() {
+    return heartbeat.silentFor();
+  }
+
   private void observe(TrainerStatus s) {
+    heartbeat.beat();
     status = s;
     if (s.step() >= crashAfterStep) {
       crashed = true;

@@ -8,35 +8,32 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 /**
  * The one HTTP endpoint of a process: {@code /metrics} (Prometheus text), {@code /health/live} and
- * {@code /health/ready} (200 or 503 with one line per service). A process that runs several
- * services registers them all: it is ready when all are ready, live when all are live.
+ * {@code /health/ready} (200 or 503 with one line per service, saying why it is down). A process that
+ * runs several services registers them all; {@link Health} decides.
  */
 public final class HttpEndpoint implements AutoCloseable {
   private final HttpServer server;
   private final PrometheusMeterRegistry registry;
-  private final List<Service> services = new CopyOnWriteArrayList<>();
+  private final Health health;
 
-  private HttpEndpoint(HttpServer server, PrometheusMeterRegistry registry) {
+  private HttpEndpoint(HttpServer server, PrometheusMeterRegistry registry, Health health) {
     this.server = server;
     this.registry = registry;
+    this.health = health;
   }
 
-  /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
-  public static HttpEndpoint start(String host, int port, PrometheusMeterRegistry registry) {
+  /** Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code health} decides the answers. */
+  public static HttpEndpoint start(String host, int port, PrometheusMeterRegistry registry, Health health) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-      HttpEndpoint endpoint = new HttpEndpoint(server, registry);
+      HttpEndpoint endpoint = new HttpEndpoint(server, registry, health);
       server.createContext("/metrics", endpoint::metrics);
-      server.createContext("/health/live", ex -> endpoint.health(ex, Service::isLive));
-      server.createContext("/health/ready", ex -> endpoint.health(ex, Service::isReady));
+      server.createContext("/health/live", ex -> endpoint.health(ex, false));
+      server.createContext("/health/ready", ex -> endpoint.health(ex, true));
       server.setExecutor(Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "http-endpoint");
         t.setDaemon(true);
@@ -50,7 +47,7 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   public void register(Service service) {
-    services.add(service);
+    health.register(service);
   }
 
   public int port() {
@@ -67,11 +64,9 @@ public final class HttpEndpoint implements AutoCloseable {
     reply(ex, 200, body);
   }
 
-  private void health(HttpExchange ex, Predicate<Service> check) throws IOException {
-    boolean ok = !services.isEmpty() && services.stream().allMatch(check);
-    String body = services.isEmpty() ? "no services\n" : services.stream()
-        .map(s -> s.name() + " " + (check.test(s) ? "UP" : "DOWN"))
-        .collect(Collectors.joining("\n", "", "\n"));
+  private void health(HttpExchange ex, boolean readiness) throws IOException {
+    boolean ok = readiness ? health.ready() : health.live();
+    String body = health.report(readiness);
     ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     reply(ex, ok ? 200 : 503, body.getBytes(StandardCharsets.UTF_8));
   }

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.kafka.KafkaClients;
+import dev.prefstream.core.testing.FixedService;
 import dev.prefstream.core.testing.KafkaBroker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -23,45 +22,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HttpEndpointIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** A service whose state the test sets. */
-  private static final class Switch implements Service {
-    final AtomicBoolean ready = new AtomicBoolean();
-    final AtomicBoolean live = new AtomicBoolean(true);
-
-    @Override
-    public String name() {
-      return "switch";
-    }
-
-    @Override
-    public void start() {}
-
-    @Override
-    public boolean awaitReady(Duration timeout) {
-      return ready.get();
-    }
-
-    @Override
-    public boolean isReady() {
-      return ready.get();
-    }
-
-    @Override
-    public boolean isLive() {
-      return live.get();
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @Test
   void servesKafkaClientMetricsAndRealHealth() throws Exception {
     PrefstreamConfig config = KafkaBroker.freshConfig(1);
     var topics = KafkaBroker.freshTopics(config);
     PrometheusMeterRegistry registry = Metrics.prometheus("it");
-    Switch service = new Switch();
-    try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, registry);
+    FixedService service = new FixedService("switch");
+    service.ready.set(false);
+    try (HttpEndpoint endpoint = HttpEndpoint.start("127.0.0.1", 0, registry, Health.from(config, null));
         KafkaClients clients = new KafkaClients(config, registry);
         KafkaProducer<byte[], byte[]> p = clients.producer("metrics-it", new ByteArraySerializer(), new ByteArraySerializer())) {
       endpoint.register(service);

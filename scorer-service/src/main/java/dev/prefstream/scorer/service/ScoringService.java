@@ -178,6 +178,12 @@ public final class ScoringService implements Service {
     return workers.stream().noneMatch(ScoringWorker::hasFailed);
   }
 
+  /** The longest silence among the workers' loops. */
+  @Override
+  public Duration stalledFor() {
+    return workers.stream().map(ScoringWorker::stalledFor).max(Duration::compareTo).orElse(Duration.ZERO);
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {

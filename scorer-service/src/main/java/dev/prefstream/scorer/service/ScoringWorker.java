@@ -5,10 +5,12 @@ import dev.prefstream.avro.PreferenceVote;
 import dev.prefstream.avro.ScoredPair;
 import dev.prefstream.core.kafka.DeadLetters;
 import dev.prefstream.core.kafka.Decoded;
+import dev.prefstream.core.service.Heartbeat;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import dev.prefstream.scorer.service.BatchScorer.Outcome;
 import dev.prefstream.scorer.service.TransactionWriter.Batch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -73,6 +75,7 @@ final class ScoringWorker implements Runnable {
   private final Resources resources;
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
+  private final Heartbeat heartbeat = new Heartbeat();
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile boolean failed;
@@ -95,6 +98,11 @@ final class ScoringWorker implements Runnable {
     return name;
   }
 
+  /** Silent time of the worker's loop (one round per poll, or per batch scored and written). */
+  Duration stalledFor() {
+    return heartbeat.silentFor();
+  }
+
   @Override
   public void run() {
     try (BatchScorer scorer = resources.scorer();
@@ -115,6 +123,7 @@ final class ScoringWorker implements Runnable {
       failed = true;
       LOG.error("{} stopped: {}", name, e.toString(), e);
     } finally {
+      heartbeat.stop();
       ready = false;
       started.countDown();
       ended.countDown();
@@ -124,6 +133,7 @@ final class ScoringWorker implements Runnable {
   private void loop(Consumer<byte[], byte[]> c, BatchScorer scorer, TransactionWriter writer) {
     try {
       while (running) {
+        heartbeat.beat();
         ConsumerRecords<byte[], byte[]> records = c.poll(config.pollTimeout());
         if (records.isEmpty()) {
           settle(c, null);

@@ -6,6 +6,7 @@ import dev.prefstream.core.image.ImageStore;
 import dev.prefstream.core.kafka.KafkaClients;
 import dev.prefstream.core.model.ModelIntegrityException;
 import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.core.service.Heartbeat;
 import dev.prefstream.core.service.Service;
 import dev.prefstream.schemas.Topic;
 import io.micrometer.core.instrument.Counter;
@@ -49,6 +50,7 @@ public final class Feeder implements Service {
   private final ModelStore models;
   private final ImageStore images;
   private final Clock clock;
+  private final Heartbeat heartbeat = new Heartbeat();
   private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -113,6 +115,12 @@ public final class Feeder implements Service {
     return state.get() != State.FAILED;
   }
 
+  /** Silent time of the feeder's loop (one round per batch sampled, and per poll while waiting). */
+  @Override
+  public Duration stalledFor() {
+    return heartbeat.silentFor();
+  }
+
   /** Waits until the loop has ended (max pairs reached, failure or close); true if it did in time. */
   public boolean awaitFinished(Duration timeout) throws InterruptedException {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -150,6 +158,7 @@ public final class Feeder implements Service {
       long produced = 0;
       long startNanos = System.nanoTime();
       while (running && (config.maxPairs() == 0 || produced < config.maxPairs())) {
+        heartbeat.beat();
         pollVersions(consumer, generator, untilDue(startNanos, produced));
         int prompts = config.promptsFor(config.maxPairs() == 0 ? config.batchPairs()
             : Math.min(config.batchPairs(), config.maxPairs() - produced));
@@ -183,6 +192,7 @@ public final class Feeder implements Service {
       LOG.error("feeder failed", e);
       finish(State.FAILED);
     } finally {
+      heartbeat.stop();
       versions = null;
       ready.countDown();
       stopped.countDown();
@@ -202,7 +212,9 @@ public final class Feeder implements Service {
   private void pollVersions(KafkaConsumer<String, ModelVersion> consumer, PairGenerator generator, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
     do {
-      long left = Math.max(0, deadline - System.nanoTime());
+      heartbeat.beat();
+      // at most a second per poll, so a slow rate never looks like a stalled loop
+      long left = Math.min(1_000_000_000L, Math.max(0, deadline - System.nanoTime()));
       for (ConsumerRecord<String, ModelVersion> r : consumer.poll(Duration.ofNanos(left))) {
         ModelVersion v = r.value();
         if (v != null && config.model().equals(v.getModel()) && v.getVersion() > generator.modelVersion()) {

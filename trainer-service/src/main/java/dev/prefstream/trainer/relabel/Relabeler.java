@@ -15,6 +15,7 @@ import dev.prefstream.core.kafka.DeadLetters;
 import dev.prefstream.core.kafka.KafkaClients;
 import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.core.service.Heartbeat;
 import dev.prefstream.core.service.Service;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
@@ -76,6 +77,7 @@ public final class Relabeler implements Service {
   private final Map<String, PoolPair> holdout = new LinkedHashMap<>();
   private final List<PoolPair> arrivals = new ArrayList<>();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final Heartbeat heartbeat = new Heartbeat();
   private final CountDownLatch ready = new CountDownLatch(1);
   private final AtomicLong lastRoundVersion = new AtomicLong(-1);
   private final AtomicLong labelsPublished = new AtomicLong();
@@ -163,6 +165,12 @@ public final class Relabeler implements Service {
     return !failed;
   }
 
+  /** Silent time of the relabeler's loop (one round per poll, and per batch scored in a round). */
+  @Override
+  public Duration stalledFor() {
+    return heartbeat.silentFor();
+  }
+
   /** Pseudo-labels published since start. */
   public long labelsPublished() {
     return labelsPublished.get();
@@ -196,6 +204,7 @@ public final class Relabeler implements Service {
       c.seekToBeginning(parts);
       ready.countDown();
       while (running.get()) {
+        heartbeat.beat();
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
           accept(r, dlq);
         }
@@ -212,6 +221,7 @@ public final class Relabeler implements Service {
       failed = true;
       LOG.error("relabeler failed", e);
     } finally {
+      heartbeat.stop();
       if (current != null) {
         current.close();
         current = null;
@@ -351,6 +361,7 @@ public final class Relabeler implements Service {
       long[] seeds = batch.stream().mapToLong(p -> config.seed() * 31 + p.pair().getPairId().hashCode()).toArray();
       double[][] z = current.classifier().pairwiseZ(batch.stream().map(PoolPair::preference).toList(), anchors, seeds);
       System.arraycopy(z, 0, out, from, z.length);
+      heartbeat.beat();
     }
     Counter.builder("prefstream.relabeler.pairs.scored").register(registry).increment(pairs.size());
     return out;
