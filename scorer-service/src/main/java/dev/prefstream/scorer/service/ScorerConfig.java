@@ -110,6 +110,15 @@ public record ScorerConfig(List<String> scorers, int threads, int maxBatchRecord
         c.section(PRODUCER_PREFIX));
   }
 
+  /**
+   * The largest scored record a worker writes: its producer's {@code max.request.size} (1 MiB unless
+   * {@code scorer.producer.max.request.size} says otherwise) less 1 KiB for the batch's and the
+   * record's headers. A larger one would abort its transaction on every try; it is dead-lettered.
+   */
+  public int maxRecordBytes() {
+    return Integer.parseInt(producerOverrides.getOrDefault("max.request.size", String.valueOf(1 << 20))) - 1024;
+  }
+
   /** The transactional id of worker {@code worker}: the same on every start of this instance. */
   public String transactionalId(int worker) {
     return transactionalIdPrefix + "-" + instanceId + "-" + worker;

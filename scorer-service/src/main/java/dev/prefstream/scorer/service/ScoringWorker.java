@@ -170,8 +170,15 @@ final class ScoringWorker implements Runnable {
       Outcome o = outcomes.get(i);
       ConsumerRecord<byte[], byte[]> raw = good.get(i).raw();
       if (o.ok()) {
-        out.add(scored(o.scored(), raw.timestamp()));
-        scored++;
+        ProducerRecord<byte[], byte[]> record = scored(o.scored(), raw.timestamp());
+        int size = record.key().length + record.value().length;
+        if (size > config.maxRecordBytes()) {
+          out.add(deadLetter(deadLetters.of(raw, "record-too-large", "its scored record of " + size
+              + " bytes is larger than the " + config.maxRecordBytes() + " a transaction can carry")));
+        } else {
+          out.add(record);
+          scored++;
+        }
       } else {
         out.add(deadLetter(deadLetters.of(raw, o.reason(), o.error())));
       }

@@ -125,6 +125,50 @@ class ScoringServiceIT {
   }
 
   /**
+   * A vote that is valid but for its size (2 MB of attributes, produced gzip-compressed, which the
+   * broker accepts): its scored record would be too large for the broker. It must become one bounded
+   * dead letter, and the next vote must be scored, not be retried in an aborted transaction forever.
+   */
+  @Test
+  void aVoteTooLargeToScoreIsOneBoundedDeadLetterAndTheNextIsScored() throws Exception {
+    setUp(1, "oversize");
+    ImageRef a = store.put(SyntheticVotes.image(random, 32));
+    ImageRef b = store.put(SyntheticVotes.image(random, 32));
+    StringBuilder filler = new StringBuilder();
+    while (filler.length() < 2_000_000) {
+      filler.append("a very long attribute ");
+    }
+    PreferenceVote oversize = PreferenceVote.newBuilder(vote("oversize", a, b))
+        .setAttributes(Map.of("note", filler.toString())).build();
+    PreferenceVote next = vote("next", b, a);
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (KafkaClients clients = new KafkaClients(config, registry);
+        ScoringService service = ScoringService.create(config, clients, registry)) {
+      ByteArraySerializer bytes = new ByteArraySerializer();
+      byte[] oversizeBytes = record(oversize).value();
+      assertTrue(oversizeBytes.length > 2_000_000, "a 2 MB vote: " + oversizeBytes.length);
+      try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(),
+          "compression.type", "gzip", "max.request.size", 4 << 20), bytes, bytes)) {
+        p.send(record(oversize)).get();
+        p.send(record(next)).get();
+      }
+      service.start();
+      assertTrue(service.awaitReady(WAIT));
+      Await.until(WAIT, () -> !scored("read_committed").isEmpty(), () -> "the next vote to be scored");
+      assertEquals(List.of("next"), scored("read_committed").stream().map(s -> s.getVote().getVoteId()).toList());
+      List<DeadLetter> letters = deadLetters();
+      assertEquals(1, letters.size(), "one dead letter, for the oversize vote");
+      DeadLetter letter = letters.get(0);
+      assertEquals("scorer", letter.getStage());
+      assertEquals(0L, letter.getOffset());
+      assertEquals(oversizeBytes.length, letter.getValueSize(), "the size of the whole vote");
+      assertEquals(PairIds.sha256Hex(oversizeBytes), letter.getValueSha256(), "the digest of the whole vote");
+      assertTrue(letter.getTruncated());
+      assertTrue(service.isLive());
+    }
+  }
+
+  /**
    * A scorer instance hangs just before committing (its batch's results are on the log in an open
    * transaction) and is replaced by a new instance with the same transactional id, as after a
    * crash or a long pause. The replacement's {@code initTransactions} aborts the open transaction
