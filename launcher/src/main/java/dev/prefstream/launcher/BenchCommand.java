@@ -4,6 +4,7 @@ import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.kafka.LocalKafkaBroker;
 import dev.prefstream.diffusion.bench.DpoBenchmark;
 import dev.prefstream.labeler.bench.LabelerBenchmark;
+import dev.prefstream.launcher.load.LoadBenchmark;
 import dev.prefstream.scorer.bench.ScorerBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prefstream bench}: the speed targets, each measured against its baseline in one run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; each ends with its headline ratio.",
-    subcommands = {BenchCommand.Labeler.class, BenchCommand.Scorer.class, BenchCommand.Trainer.class})
+    subcommands = {BenchCommand.Labeler.class, BenchCommand.Scorer.class, BenchCommand.Trainer.class,
+        BenchCommand.Load.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -107,6 +109,33 @@ final class BenchCommand implements Runnable {
           d.rssEarlyStep(), lateStep, d.peakIterations());
       System.out.println(DpoBenchmark.run(s).report());
       return 0;
+    }
+  }
+
+  @Command(name = "load", mixinStandardHelpOptions = true,
+      description = {"JSON votes at a steady rate through ingest, scorer and labeler on a broker (a local one unless",
+          "kafka.bootstrap.servers is set): decision latency p50/p99, votes lost, dead letters, heap and RSS.",
+          "Last line: p99 decision latency: X ms (target: below 200 ms, nothing lost, memory flat)."})
+  static final class Load implements Callable<Integer> {
+    @Option(names = "--rate", defaultValue = "1000", description = "Votes per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "10m", description = "How long to send (default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--drain", defaultValue = "60s",
+        description = "How long to wait for the last decisions (default ${DEFAULT-VALUE}).")
+    String drain;
+
+    @Mixin
+    ConfigOptions config;
+
+    @Override
+    public Integer call() throws Exception {
+      LoadBenchmark.Settings s = new LoadBenchmark.Settings(rate, PrefstreamConfig.parseDuration(duration),
+          PrefstreamConfig.parseDuration(drain));
+      LoadBenchmark.Result r = withBroker(config.load(Map.of()), c -> LoadBenchmark.run(c, s, System.out));
+      return r.lost() == 0 ? 0 : 1;
     }
   }
 }
