@@ -123,6 +123,10 @@ final class BenchCommand implements Runnable {
     @Option(names = "--duration", defaultValue = "10m", description = "How long to send (default ${DEFAULT-VALUE}).")
     String duration;
 
+    @Option(names = "--warmup", defaultValue = "30s",
+        description = "First seconds whose votes count for losses but not for latencies (default ${DEFAULT-VALUE}).")
+    String warmup;
+
     @Option(names = "--drain", defaultValue = "60s",
         description = "How long to wait for the last decisions (default ${DEFAULT-VALUE}).")
     String drain;
@@ -133,7 +137,7 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       LoadBenchmark.Settings s = new LoadBenchmark.Settings(rate, PrefstreamConfig.parseDuration(duration),
-          PrefstreamConfig.parseDuration(drain));
+          PrefstreamConfig.parseDuration(warmup), PrefstreamConfig.parseDuration(drain));
       LoadBenchmark.Result r = withBroker(config.load(Map.of()), c -> LoadBenchmark.run(c, s, System.out));
       return r.lost() == 0 ? 0 : 1;
     }

@@ -22,7 +22,7 @@ class LoadBenchmarkIT {
     PrefstreamConfig config = KafkaBroker.freshConfig(3);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     LoadBenchmark.Result r = LoadBenchmark.run(config,
-        new LoadBenchmark.Settings(50, Duration.ofSeconds(10), Duration.ofSeconds(60)),
+        new LoadBenchmark.Settings(50, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(60)),
         new PrintStream(buffer, true, StandardCharsets.UTF_8));
     String report = buffer.toString(StandardCharsets.UTF_8);
     System.out.print(report);

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * What an evaluation compares on. {@link #from(PrefstreamConfig)} reads (defaults in brackets)
  * {@code eval.prompts} [64: a fixed even spread of that many held-out prompts of
- * {@link PromptSplit#standard()}; 0 = all 504 of them], {@code eval.seeds} [2 seeds per prompt: 0, 1, ...], {@code eval.bootstrap}
+ * {@link PromptSplit#standard()}; 0 = all 504 of them], {@code eval.prompt-set} [held-out: colour and
+ * shape combinations no training prompt has; {@code training} evaluates on the training prompts
+ * instead, to tell what DPO learned for the prompts it saw from what carries over], {@code eval.seeds} [2 seeds per prompt: 0, 1, ...], {@code eval.bootstrap}
  * [1000 resamples], {@code eval.bootstrap-seed} [12345], {@code eval.batch} [32 images per sampling
  * batch] and {@code eval.scorers} [the built-in scorers].
  *
@@ -43,7 +45,13 @@ public record EvaluationConfig(List<Prompt> prompts, List<Long> seeds, List<Stri
     for (long s = 0; s < c.integer("eval.seeds", 2); s++) {
       seeds.add(s);
     }
-    return new EvaluationConfig(heldOut(c.integer("eval.prompts", 64)), seeds,
+    String set = c.string("eval.prompt-set", "held-out");
+    List<Prompt> prompts = switch (set) {
+      case "held-out" -> spread(PromptSplit.standard().heldOut(), c.integer("eval.prompts", 64));
+      case "training" -> spread(PromptSplit.standard().training(), c.integer("eval.prompts", 64));
+      default -> throw new IllegalArgumentException("eval.prompt-set must be held-out or training: " + set);
+    };
+    return new EvaluationConfig(prompts, seeds,
         c.list("eval.scorers", ScorerRegistry.BUILTIN_KINDS), c.integer("eval.bootstrap", 1000),
         c.longValue("eval.bootstrap-seed", 12345), c.integer("eval.batch", 32), false);
   }
@@ -53,7 +61,11 @@ public record EvaluationConfig(List<Prompt> prompts, List<Long> seeds, List<Stri
    * all of them when {@code count} is 0 or more than there are.
    */
   public static List<Prompt> heldOut(int count) {
-    List<Prompt> all = PromptSplit.standard().heldOut();
+    return spread(PromptSplit.standard().heldOut(), count);
+  }
+
+  /** {@code count} of {@code all} spread evenly over the list (every k-th), or all of them. */
+  static List<Prompt> spread(List<Prompt> all, int count) {
     if (count <= 0 || count >= all.size()) {
       return all;
     }

@@ -1,8 +1,10 @@
 package dev.prefstream.sim.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.scorer.ScorerRegistry;
@@ -12,7 +14,9 @@ import dev.prefstream.sim.world.Prompt;
 import dev.prefstream.sim.world.PromptSplit;
 import dev.prefstream.sim.world.Renderer;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,5 +89,19 @@ class EvaluatorTest {
     }
     assertTrue(result.table().contains("oracle.overall"));
     assertTrue(PromptSplit.standard().heldOut().containsAll(EvaluationConfig.heldOut(30)));
+  }
+
+  @Test
+  void thePromptSetIsHeldOutByDefaultOrTheTrainingPrompts() {
+    EvaluationConfig heldOut = EvaluationConfig.from(PrefstreamConfig.of(
+        Map.of("eval.prompts", "30")));
+    EvaluationConfig training = EvaluationConfig.from(PrefstreamConfig.of(
+        Map.of("eval.prompts", "30", "eval.prompt-set", "training")));
+    assertTrue(PromptSplit.standard().heldOut().containsAll(heldOut.prompts()));
+    assertTrue(PromptSplit.standard().training().containsAll(training.prompts()));
+    assertEquals(30, training.prompts().size());
+    assertTrue(Collections.disjoint(heldOut.prompts(), training.prompts()));
+    assertThrows(IllegalArgumentException.class, () -> EvaluationConfig.from(
+        PrefstreamConfig.of(Map.of("eval.prompt-set", "all"))));
   }
 }
