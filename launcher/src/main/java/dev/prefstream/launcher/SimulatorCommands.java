@@ -90,7 +90,7 @@ final class SimulatorCommands {
 
   @Command(name = "eval", mixinStandardHelpOptions = true,
       description = {"Evaluates a model version against a base on held-out prompts x fixed seeds.",
-          "Per-metric strict win rates (each scorer, each oracle dimension, oracle overall) with 95%",
+          "Per-metric strict win rates (each scorer, each oracle dimension, oracle overall) with 95%%",
           "bootstrap confidence intervals over prompts (eval.* settings)."})
   static final class Eval implements Callable<Integer> {
     @Option(names = "--version", required = true, description = "The candidate version.")
