@@ -62,7 +62,8 @@ final class ServiceRunner {
               .awaitTopics(needs.stream().map(Topic::name).toList(), config.duration("topics.wait", Duration.ofMinutes(2)));
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (Service service = factory.create(config, clients, registry)) {
+        Service service = factory.create(config, clients, registry);
+        try {
           http.register(service);
           Thread hook = new Thread(() -> {
             stop.countDown();
@@ -83,6 +84,9 @@ final class ServiceRunner {
             }
           }
           return 0;
+        } finally {
+          // bounded too: a stuck service must not keep the process from exiting
+          closeWithin(service, grace);
         }
       }
     }
