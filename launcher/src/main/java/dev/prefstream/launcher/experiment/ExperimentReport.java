@@ -36,8 +36,8 @@ final class ExperimentReport {
   private static final int RESAMPLES = 1000;
   private static final long BOOTSTRAP_SEED = 12345;
 
-  /** A metric's pooled result for one arm at one step. */
-  record Pooled(double rate, double low, double high, double seedMin, double seedMax, int seeds) {
+  /** A metric's pooled result for one arm at one step; {@code meanDelta}: the mean score difference over the base. */
+  record Pooled(double rate, double low, double high, double seedMin, double seedMax, int seeds, double meanDelta) {
     String cell() {
       String s = String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", rate, low, high);
       return seeds > 1 ? s + String.format(Locale.ROOT, " (%.2f-%.2f)", seedMin, seedMax) : s;
@@ -54,8 +54,10 @@ final class ExperimentReport {
     int trials = 0;
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
+    double delta = 0;
     for (Eval e : evals) {
       Metric m = e.metrics().get(metric);
+      delta += m.meanDelta() / evals.size();
       if (wins == null) {
         wins = new int[m.winsPerPrompt().length];
       }
@@ -71,7 +73,7 @@ final class ExperimentReport {
       total += w;
     }
     double[] ci = Evaluator.bootstrap(wins, trials, RESAMPLES, BOOTSTRAP_SEED);
-    return new Pooled(total / (double) (wins.length * trials), ci[0], ci[1], min, max, evals.size());
+    return new Pooled(total / (double) (wins.length * trials), ci[0], ci[1], min, max, evals.size(), delta);
   }
 
   static List<Row> rows(ExperimentSettings settings, Map<Arm, List<ArmRun>> runs) {
@@ -128,7 +130,8 @@ final class ExperimentReport {
         log.truthFlipsFromQuantisation(), settings.seeds(), settings.steps(),
         settings.trainer().getOrDefault("trainer.batch-pairs", "8"), settings.evalPrompts(), settings.evalSeeds()));
     s.append("Win rate over the base: share of (prompt, seed) where the arm's image scores strictly higher, pooled over "
-        + "the training seeds, 95% bootstrap interval over prompts, (range of the per-seed rates). Loss: mean DPO loss "
+        + "the training seeds, 95% bootstrap interval over prompts, (range of the per-seed rates); beside the oracle's "
+        + "overall rate, the mean difference of its score over the base. Loss: mean DPO loss "
         + "of the last interval; accuracy: implicit accuracy on held-out pairs, labelled as the arm labels.\n\n");
     if (rows.isEmpty()) {
       return s.append("(no evaluation yet)\n").toString();
@@ -142,7 +145,12 @@ final class ExperimentReport {
       s.append("| ").append(r.arm().configName()).append(" | ").append(r.step()).append(" | ");
       for (String m : metrics) {
         Pooled p = r.metrics().get(m);
-        s.append(p == null ? "n/a" : p.cell()).append(" | ");
+        s.append(p == null ? "n/a" : p.cell());
+        if (p != null && m.equals(HEADLINE_METRIC)) {
+          // the win rate counts signs; the mean says how far (they can disagree: decision 0015)
+          s.append(String.format(Locale.ROOT, ", mean %+.4f", p.meanDelta()));
+        }
+        s.append(" | ");
       }
       s.append(String.format(Locale.ROOT, "%.3f | %.3f |%n", r.loss(), r.holdoutAccuracy()));
     }
