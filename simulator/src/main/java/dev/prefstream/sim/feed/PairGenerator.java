@@ -11,6 +11,7 @@ import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.DdimSampler;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
 import dev.prefstream.schemas.PairIds;
+import dev.prefstream.schemas.SimulatorAttributes;
 import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.sim.world.Dimensions;
 import dev.prefstream.sim.world.Oracle;
@@ -36,13 +37,13 @@ import java.util.stream.IntStream;
  */
 public final class PairGenerator implements AutoCloseable {
   /** The population's probability of preferring A, per the oracle's dimensions. */
-  public static final String TRUE_PREFERENCE = "sim.truePreferenceA";
+  public static final String TRUE_PREFERENCE = SimulatorAttributes.TRUE_PREFERENCE_A;
   /** The oracle's overall score of image A. */
-  public static final String ORACLE_A = "sim.oracleA";
+  public static final String ORACLE_A = SimulatorAttributes.ORACLE_A;
   /** The oracle's overall score of image B. */
-  public static final String ORACLE_B = "sim.oracleB";
+  public static final String ORACLE_B = SimulatorAttributes.ORACLE_B;
   /** The model version that sampled the pair. */
-  public static final String MODEL_VERSION = "sim.modelVersion";
+  public static final String MODEL_VERSION = SimulatorAttributes.MODEL_VERSION;
   /** The source of the simulator's votes. */
   public static final String SOURCE = "simulator";
 

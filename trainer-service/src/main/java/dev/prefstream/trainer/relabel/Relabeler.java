@@ -25,6 +25,7 @@ import dev.prefstream.diffusion.train.DpoErrors;
 import dev.prefstream.trainer.TrainerConfig;
 import dev.prefstream.diffusion.train.ImplicitClassifier;
 import dev.prefstream.diffusion.train.PreferencePair;
+import dev.prefstream.schemas.SimulatorAttributes;
 import dev.prefstream.schemas.Topic;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -64,7 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relabeler implements Service {
   private static final Logger LOG = LoggerFactory.getLogger(Relabeler.class);
-  static final String TRUTH_ATTRIBUTE = "sim.truePreferenceA";
 
   private final RelabelerConfig config;
   private final KafkaClients clients;
@@ -385,7 +385,7 @@ public final class Relabeler implements Service {
         continue;
       }
       PoolPair p = pairs.get(i);
-      String truth = p.pair().getAttributes().get(TRUTH_ATTRIBUTE);
+      String truth = p.pair().getAttributes().get(SimulatorAttributes.TRUE_PREFERENCE_A);
       if (truth != null) {
         double pA = Double.parseDouble(truth);
         if (pA != 0.5) {

@@ -27,6 +27,7 @@ import dev.prefstream.diffusion.train.DpoConfig;
 import dev.prefstream.diffusion.train.DpoTrainer;
 import dev.prefstream.diffusion.train.PreferencePair;
 import dev.prefstream.schemas.PairIds;
+import dev.prefstream.schemas.SimulatorAttributes;
 import dev.prefstream.schemas.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ class RelabelerIT {
         .setPrompt(PROMPT).setImageA(a).setImageB(b)
         .setWinner(human).setHumanLabel(human).setMajorityLabel(human == Side.A ? Side.B : Side.A)
         .setSource(LabelSource.HUMAN).setRoute(route).setHoldout(holdout).setAgreement(0)
-        .setLabeledAt(Instant.now()).setAttributes(Map.of(Relabeler.TRUTH_ATTRIBUTE, "0.9"))
+        .setLabeledAt(Instant.now()).setAttributes(Map.of(SimulatorAttributes.TRUE_PREFERENCE_A, "0.9"))
         .build();
   }
 
