@@ -170,11 +170,6 @@ public final class LabelerConfig {
     return from(Map.of());
   }
 
-  /** The documented defaults, for help output and the README. */
-  public static Map<String, String> defaultProperties() {
-    return DEFAULTS;
-  }
-
   public String applicationId() {
     return applicationId;
   }

@@ -132,14 +132,6 @@ public final class PrefstreamConfig {
     return parse(key, fallback, Double::parseDouble);
   }
 
-  public boolean bool(String key, boolean fallback) {
-    return parse(key, fallback, s -> switch (s.toLowerCase(Locale.ROOT)) {
-      case "true", "yes", "on", "1" -> true;
-      case "false", "no", "off", "0" -> false;
-      default -> throw new IllegalArgumentException("not a boolean");
-    });
-  }
-
   /** A duration as ISO-8601 ({@code PT30S}) or a number with unit ms, s, m, h ({@code 500ms}, {@code 30s}). */
   public Duration duration(String key, Duration fallback) {
     return parse(key, fallback, PrefstreamConfig::parseDuration);

@@ -41,10 +41,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
     public Settings withHeap(String heap) {
       return new Settings(port, controllerPort, dataDir, heap, partitions, extraServerProperties, startTimeout);
     }
-
-    public Settings withServerProperties(Map<String, String> extra) {
-      return new Settings(port, controllerPort, dataDir, heap, partitions, extra, startTimeout);
-    }
   }
 
   private final Settings settings;

@@ -1,6 +1,5 @@
 package dev.prefstream.core.service;
 
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -18,12 +17,5 @@ public final class Metrics {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     return registry;
-  }
-
-  /** GC metrics hold a listener that must be closed; callers that want them own the binder. */
-  public static JvmGcMetrics gc(PrometheusMeterRegistry registry) {
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    return gc;
   }
 }

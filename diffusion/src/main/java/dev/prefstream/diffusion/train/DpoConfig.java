@@ -19,11 +19,6 @@ public record DpoConfig(double beta, BetaConvention convention, DpoErrors errors
         ReferenceUpdate.none(), TimestepBands.semiDpoDefaults());
   }
 
-  public DpoConfig withBeta(double newBeta, BetaConvention newConvention) {
-    return new DpoConfig(newBeta, newConvention, errors, learningRate, warmupSteps, weightDecay, maxGradNorm,
-        captionDropout, referenceUpdate, bands);
-  }
-
   public DpoConfig withLearningRate(float newLearningRate, int newWarmupSteps) {
     return new DpoConfig(beta, convention, errors, newLearningRate, newWarmupSteps, weightDecay, maxGradNorm,
         captionDropout, referenceUpdate, bands);
