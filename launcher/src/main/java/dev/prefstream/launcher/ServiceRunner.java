@@ -85,8 +85,11 @@ final class ServiceRunner {
           }
           return 0;
         } finally {
-          // bounded too: a stuck service must not keep the process from exiting
-          closeWithin(service, grace);
+          // on a signal the hook closes it; otherwise (finished, not live) here, bounded the same way,
+          // so a stuck service cannot keep the process from exiting
+          if (stop.getCount() > 0) {
+            closeWithin(service, grace);
+          }
         }
       }
     }

@@ -76,6 +76,7 @@ final class ScoringWorker implements Runnable {
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch ended = new CountDownLatch(1);
   private final Heartbeat heartbeat = new Heartbeat();
+  private final int maxRecordBytes;
   private volatile boolean running = true;
   private volatile boolean ready;
   private volatile boolean failed;
@@ -88,6 +89,7 @@ final class ScoringWorker implements Runnable {
     this.name = name;
     this.transactionalId = transactionalId;
     this.config = config;
+    this.maxRecordBytes = config.maxRecordBytes();
     this.topics = topics;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
@@ -172,9 +174,9 @@ final class ScoringWorker implements Runnable {
       if (o.ok()) {
         ProducerRecord<byte[], byte[]> record = scored(o.scored(), raw.timestamp());
         int size = record.key().length + record.value().length;
-        if (size > config.maxRecordBytes()) {
+        if (size > maxRecordBytes) {
           out.add(deadLetter(deadLetters.of(raw, "record-too-large", "its scored record of " + size
-              + " bytes is larger than the " + config.maxRecordBytes() + " a transaction can carry")));
+              + " bytes is larger than the " + maxRecordBytes + " a transaction can carry")));
         } else {
           out.add(record);
           scored++;
