@@ -30,6 +30,8 @@ import java.util.TreeMap;
  *       {@code trainer.weight-decay} [0.01], {@code trainer.grad-clip} [1.0], {@code trainer.caption-dropout} [0.1];
  *   <li>{@code trainer.beta} [5000] and {@code trainer.beta-convention} [half] (METHOD.md section 1);
  *       {@code trainer.dpo-errors} [noise | model]: the errors z is computed on ({@link DpoErrors});
+ *       {@code trainer.kl-weight} [0]: the weight of the per-step KL penalty added to DPO's loss
+ *       ({@link DpoConfig#klWeight()}, docs/decisions/0016);
  *   <li>{@code trainer.steps-per-version} [500], {@code trainer.checkpoint-every} [100] steps,
  *       {@code trainer.keep-checkpoints} [3];
  *   <li>{@code trainer.reference} [none]: {@code none | hard:N | soft:ALPHA:N | per-version:K};
@@ -55,6 +57,7 @@ public record TrainerConfig(
     double beta,
     BetaConvention betaConvention,
     DpoErrors dpoErrors,
+    double klWeight,
     int stepsPerVersion,
     int checkpointEvery,
     int keepCheckpoints,
@@ -78,6 +81,9 @@ public record TrainerConfig(
     }
     if (batchPairs <= 0 || stepsPerVersion <= 0 || checkpointEvery <= 0 || keepCheckpoints <= 0) {
       throw new IllegalArgumentException("batch size, version and checkpoint periods must be positive");
+    }
+    if (!(klWeight >= 0)) {
+      throw new IllegalArgumentException("trainer.kl-weight must be >= 0: " + klWeight);
     }
     if (minBuffer < 1 || minBuffer > bufferCapacity || maxSteps < 0) {
       throw new IllegalArgumentException("need 1 <= trainer.buffer.min <= trainer.buffer.capacity and max-steps >= 0");
@@ -109,6 +115,7 @@ public record TrainerConfig(
         c.number("trainer.beta", 5000),
         BetaConvention.fromConfigName(c.string("trainer.beta-convention", "half")),
         DpoErrors.fromConfigName(c.string(DPO_ERRORS, "noise")),
+        c.number("trainer.kl-weight", 0),
         c.integer("trainer.steps-per-version", 500),
         c.integer("trainer.checkpoint-every", 100),
         c.integer("trainer.keep-checkpoints", 3),
@@ -129,7 +136,8 @@ public record TrainerConfig(
   /** Diffusion-DPO settings; the step-driven reference update comes from {@link #reference()}. */
   public DpoConfig dpo() {
     return new DpoConfig(beta, betaConvention, dpoErrors, learningRate, warmupSteps, weightDecay, gradClip,
-        captionDropout, reference.stepUpdate(), TimestepBands.semiDpoDefaults());
+        captionDropout, reference.stepUpdate(), TimestepBands.semiDpoDefaults(),
+        klWeight);
   }
 
   /** The training settings as recorded in every manifest ({@code trainer.*} keys). */
@@ -142,6 +150,7 @@ public record TrainerConfig(
     m.put("trainer.grad-clip", String.valueOf(gradClip));
     m.put("trainer.caption-dropout", String.valueOf(captionDropout));
     m.put(DPO_ERRORS, dpoErrors.configName());
+    m.put("trainer.kl-weight", String.valueOf(klWeight));
     m.put("trainer.reference", reference.toString());
     m.put("trainer.feeds", String.join(",", feeds.stream().map(Feed::configName).toList()));
     m.put("trainer.label-policy", labelPolicy.configName());

@@ -62,6 +62,17 @@ class TrainerConfigTest {
   }
 
   @Test
+  void readsTheKlWeightAndRecordsItInManifests() {
+    TrainerConfig c = TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.kl-weight", "2.5")));
+    assertEquals(2.5, c.dpo().klWeight());
+    assertEquals("2.5", c.describe().get("trainer.kl-weight"));
+    TrainerConfig defaults = TrainerConfig.from(PrefstreamConfig.of(Map.of()));
+    assertEquals(0, defaults.dpo().klWeight());
+    assertThrows(IllegalArgumentException.class,
+        () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.kl-weight", "-1"))));
+  }
+
+  @Test
   void refusesInconsistentSettings() {
     assertThrows(IllegalArgumentException.class,
         () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.feeds", "clean,votes"))));

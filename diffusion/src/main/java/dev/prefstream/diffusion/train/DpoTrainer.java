@@ -141,16 +141,21 @@ public final class DpoTrainer implements AutoCloseable {
     double gradNorm;
     try (NDManager manager = NDManager.newBaseManager()) {
       DpoBatch batch = prepare(manager, pairs, t, drop);
-      NDArray referenceError = TrainingBatches.perImageError(reference.predictNoise(batch.inputs(),
-          batch.times(), batch.tokens(), false), batch.targets());
+      NDArray referencePrediction = reference.predictNoise(batch.inputs(), batch.times(), batch.tokens(), false);
+      NDArray referenceError = TrainingBatches.perImageError(referencePrediction, batch.targets());
       NDArray zArray;
       NDArray lossArray;
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray policyError = TrainingBatches.perImageError(policy.predictNoise(batch.inputs(),
-            batch.times(), batch.tokens(), true), batch.targets());
-        zArray = z(policyError, referenceError, errorWeights(manager, t), n);
+        NDArray policyPrediction = policy.predictNoise(batch.inputs(), batch.times(), batch.tokens(), true);
+        NDArray policyError = TrainingBatches.perImageError(policyPrediction, batch.targets());
+        NDArray weights = errorWeights(manager, t);
+        zArray = z(policyError, referenceError, weights, n);
         lossArray = Activation.softPlus(zArray.neg()).mean();
-        collector.backward(lossArray);
+        NDArray objective = lossArray;
+        if (config.klWeight() > 0) {
+          objective = objective.add(klTerm(policyPrediction, referencePrediction, weights));
+        }
+        collector.backward(objective);
       }
       gradNorm = optimizer.step(policy.parameters());
       loss = lossArray.getFloat();
@@ -186,6 +191,21 @@ public final class DpoTrainer implements AutoCloseable {
     NDArray winner = advantage.get("0:" + n);
     NDArray loser = advantage.get(n + ":");
     return winner.sub(loser).mul(weights).mul(config.convention().factor() * config.beta());
+  }
+
+  /**
+   * The per-step KL penalty: {@code klWeight * factor * beta * mean(w_t * |eps_theta - eps_ref|^2)} over
+   * both images of every pair. For Gaussian reverse steps of equal variance, KL(p_theta(x_{t-1}|x_t) ||
+   * p_ref(x_{t-1}|x_t)) is that squared difference of the predicted noises times a factor of t, so this
+   * is the KL that DPO's objective constrains (weighted over t as the errors are), estimated on the
+   * batch's own noised images and put on the scale z uses (docs/decisions/0016). Zero with a zero
+   * gradient while the policy equals the reference; it restrains moves the preference data does not
+   * pay for.
+   */
+  private NDArray klTerm(NDArray policyPrediction, NDArray referencePrediction, NDArray weights) {
+    NDArray perImage = TrainingBatches.perImageError(policyPrediction, referencePrediction);
+    return perImage.mul(weights.concat(weights, 0)).mean()
+        .mul(config.klWeight() * config.convention().factor() * config.beta());
   }
 
   /** Per pair: the factor from noise errors to the configured errors at its timestep (winner = loser). */

@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.prefstream.core.image.RgbImage;
 import dev.prefstream.diffusion.ImageTensors;
+import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.TestImages;
 import dev.prefstream.diffusion.model.DenoiserModel;
 import dev.prefstream.diffusion.model.UNetConfig;
@@ -53,7 +55,7 @@ class DpoTrainerTest {
     for (int i = 0; i < 2; i++) {
       DpoConfig config = new DpoConfig(CONFIG.beta(), CONFIG.convention(), errors[i], CONFIG.learningRate(),
           CONFIG.warmupSteps(), CONFIG.weightDecay(), CONFIG.maxGradNorm(), CONFIG.captionDropout(),
-          CONFIG.referenceUpdate(), CONFIG.bands());
+          CONFIG.referenceUpdate(), CONFIG.bands(), CONFIG.klWeight());
       try (UNetDenoiser policy = UNetDenoiser.create(v, 1); UNetDenoiser reference = UNetDenoiser.create(v, 2);
           DpoTrainer trainer = new DpoTrainer(policy, reference, SCHEDULE, config, 11)) {
         margins[i] = trainer.step(pair).rewardMargin();
@@ -65,6 +67,52 @@ class DpoTrainerTest {
       found = Math.abs(ratio * SCHEDULE.alphaBar(t) - 1) < 1e-5;
     }
     assertTrue(margins[0] != 0 && found, "z ratio " + ratio + " is 1 / abar_t for no t");
+  }
+
+  /**
+   * The KL penalty pulls the policy's predicted noise towards the reference's: on pairs whose two images
+   * are one image DPO's z is 0 and its gradient cancels (winner and loser share noise, timestep and
+   * tokens), so only the penalty acts: against a different reference, 30 steps shrink the squared
+   * difference of the two models' predictions.
+   */
+  @Test
+  void theKlPenaltyAlonePullsThePolicyTowardsTheReference() {
+    Random random = new Random(9);
+    List<PreferencePair> same = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      RgbImage image = TestImages.square(8, i % 2 == 0, random);
+      same.add(new PreferencePair(image, image, "a red square"));
+    }
+    DpoConfig config = CONFIG.withKlWeight(1).withCaptionDropout(0);
+    try (UNetDenoiser policy = UNetDenoiser.create(TestImages.tinyConfig(), 1);
+        UNetDenoiser reference = UNetDenoiser.create(TestImages.tinyConfig(), 2);
+        DpoTrainer trainer = new DpoTrainer(policy, reference, SCHEDULE, config, 3)) {
+      double before = predictionGap(policy, reference, same);
+      for (int i = 0; i < 30; i++) {
+        trainer.step(same);
+      }
+      double after = predictionGap(policy, reference, same);
+      assertTrue(after < 0.8 * before, "gap " + before + " -> " + after);
+    }
+  }
+
+  /** Mean squared difference of the two models' predicted noise on the winners at t = 100, 500, 900. */
+  private static double predictionGap(DenoiserModel a, DenoiserModel b, List<PreferencePair> pairs) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray x0 = ImageTensors.toModelSpace(manager, pairs.stream().map(PreferencePair::winner).toList());
+      NDArray tokens = a.tokenizer().encode(manager, pairs.stream().map(PreferencePair::prompt).toList());
+      double gap = 0;
+      for (int t : new int[] {100, 500, 900}) {
+        int[] ts = new int[pairs.size()];
+        Arrays.fill(ts, t);
+        NDArray noised = SCHEDULE.addNoise(x0, TrainingBatches.gaussian(manager, new Rng(t), pairs.size(),
+            a.imageSize()), ts);
+        NDArray times = TrainingBatches.times(manager, ts);
+        gap += a.predictNoise(noised, times, tokens, false).sub(b.predictNoise(noised, times, tokens, false))
+            .square().mean().getFloat();
+      }
+      return gap / 3;
+    }
   }
 
   @Test
