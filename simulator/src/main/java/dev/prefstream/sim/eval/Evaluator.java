@@ -6,6 +6,7 @@ import dev.prefstream.scorer.ScorerRegistry;
 import dev.prefstream.scorer.ScoringItem;
 import dev.prefstream.sim.world.Dimensions;
 import dev.prefstream.sim.world.Oracle;
+import dev.prefstream.sim.world.OracleReading;
 import dev.prefstream.sim.world.Prompt;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +23,13 @@ import java.util.SplittableRandom;
  * win rate is a percentile bootstrap that resamples prompts (seeds of one prompt stay together).
  */
 public final class Evaluator {
-  /** Names of the oracle's metrics, after the scorers'. */
-  public static final List<String> ORACLE_METRICS =
-      List.of("oracle.alignment", "oracle.aesthetics", "oracle.detail", "oracle.overall");
+  /**
+   * Names of the oracle's metrics, after the scorers': its three dimensions and overall score, then three
+   * of the parts behind them (flatness and contrast make the aesthetics, size is one of the alignment's
+   * five checks), which show what a version traded for what (docs/decisions/0016).
+   */
+  public static final List<String> ORACLE_METRICS = List.of("oracle.alignment", "oracle.aesthetics",
+      "oracle.detail", "oracle.overall", "oracle.flatness", "oracle.contrast", "oracle.size");
 
   private final EvaluationConfig config;
   private final Oracle oracle = Oracle.equalWeights();
@@ -115,11 +120,15 @@ public final class Evaluator {
     }
     double[][] oracleScores = new double[ORACLE_METRICS.size()][images.size()];
     for (int i = 0; i < images.size(); i++) {
-      Dimensions d = oracle.measure(prompts.get(i), images.get(i));
+      OracleReading reading = oracle.read(prompts.get(i), images.get(i));
+      Dimensions d = reading.dimensions();
       oracleScores[0][i] = d.alignment();
       oracleScores[1][i] = d.aesthetics();
       oracleScores[2][i] = d.detail();
-      oracleScores[3][i] = oracle.overall(d);
+      oracleScores[3][i] = reading.overall();
+      oracleScores[4][i] = reading.flatness();
+      oracleScores[5][i] = reading.contrast();
+      oracleScores[6][i] = reading.alignmentParts().size();
     }
     for (int m = 0; m < ORACLE_METRICS.size(); m++) {
       scores.put(ORACLE_METRICS.get(m), oracleScores[m]);

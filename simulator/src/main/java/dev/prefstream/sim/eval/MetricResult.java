@@ -3,7 +3,8 @@ package dev.prefstream.sim.eval;
 /**
  * The candidate-against-base comparison on one metric.
  *
- * @param metric the scorer's name or {@code oracle.<dimension>} / {@code oracle.overall}
+ * @param metric the scorer's name, {@code oracle.<dimension>}, {@code oracle.overall} or one of the oracle's
+ *     parts ({@code oracle.flatness}, {@code oracle.contrast}, {@code oracle.size})
  * @param winRate share of (prompt, seed) where the candidate scored strictly higher
  * @param tieRate share where both scored exactly the same (counted as not-wins)
  * @param ciLow lower end of the 95% bootstrap confidence interval of the win rate (prompts resampled)

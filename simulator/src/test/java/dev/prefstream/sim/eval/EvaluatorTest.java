@@ -70,6 +70,23 @@ class EvaluatorTest {
     assertTrue(result.samples().isEmpty());
   }
 
+  /** The parts say what changed: grain added to the ideal render costs flatness on every image and no size. */
+  @Test
+  void addedGrainShowsAsLostFlatnessWhileTheSizeStays() {
+    ImageSource grainy = (prompts, seeds) -> {
+      java.util.List<RgbImage> out = new java.util.ArrayList<>();
+      for (int i = 0; i < prompts.size(); i++) {
+        out.add(Defects.noise(Renderer.defaultSize().render(prompts.get(i)), 0.05, new java.util.Random(seeds[i])));
+      }
+      return out;
+    };
+    EvaluationResult result = new Evaluator(config(24, 1, false)).evaluate(grainy, IDEAL);
+    assertEquals(0, result.metric("oracle.flatness").winRate(), result.table());
+    assertTrue(result.metric("oracle.flatness").meanDelta() < 0, result.table());
+    assertTrue(Math.abs(result.metric("oracle.size").meanDelta()) < Math.abs(result.metric("oracle.flatness").meanDelta()),
+        result.table());
+  }
+
   @Test
   void theBootstrapIntervalContainsThePointEstimate() {
     // a noisy comparison: half the prompts rendered blurred, the other half with a wrong background
