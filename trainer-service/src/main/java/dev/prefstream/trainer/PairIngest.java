@@ -74,7 +74,7 @@ final class PairIngest {
       reject(raw, Decoded.UNDECODABLE, e.getMessage(), replayed);
       return;
     }
-    Optional<TrainingLabel> label = TrainingLabel.resolve(pair, feedsByTopic.get(raw.topic()), config.labelPolicy(), bands);
+    Optional<TrainingLabel> label = TrainingLabel.resolve(pair, feedsByTopic.get(raw.topic()), bands);
     if (label.isEmpty()) {
       buffer.remove(pair.getPairId());
       metrics.consumed("unlabelled");

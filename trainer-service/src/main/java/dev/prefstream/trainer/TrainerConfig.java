@@ -36,7 +36,6 @@ import java.util.TreeMap;
  *       {@code trainer.keep-checkpoints} [3];
  *   <li>{@code trainer.reference} [none]: {@code none | hard:N | soft:ALPHA:N | per-version:K};
  *   <li>{@code trainer.feeds} [clean,relabeled]: any of clean, relabeled, conflicting;
- *   <li>{@code trainer.label-policy} [human]: human | majority;
  *   <li>{@code trainer.buffer.capacity} [4096], {@code trainer.buffer.min} [64] pairs before training starts,
  *       {@code trainer.holdout.capacity} [512], {@code trainer.eval.pairs} [128] held-out pairs per evaluation;
  *   <li>{@code trainer.seed} [42], {@code trainer.max-steps} [0 = unbounded],
@@ -63,7 +62,6 @@ public record TrainerConfig(
     int keepCheckpoints,
     ReferenceSchedule reference,
     List<Feed> feeds,
-    LabelPolicy labelPolicy,
     int bufferCapacity,
     int minBuffer,
     int holdoutCapacity,
@@ -94,6 +92,10 @@ public record TrainerConfig(
   public static final String DPO_ERRORS = "trainer.dpo-errors";
 
   public static TrainerConfig from(PrefstreamConfig c) {
+    if (c.has("trainer.label-policy")) {
+      throw new IllegalArgumentException("trainer.label-policy is gone: the trainer trains on the winner the labeler"
+          + " decided (LabeledPair.winner); set labeler.label-policy instead");
+    }
     UNetConfig unet = new UNetConfig(
         c.integer("trainer.image-size", 32),
         c.integer("trainer.unet.base-channels", 32),
@@ -121,7 +123,6 @@ public record TrainerConfig(
         c.integer("trainer.keep-checkpoints", 3),
         ReferenceSchedule.parse(c.string("trainer.reference", "none")),
         c.list("trainer.feeds", List.of("clean", "relabeled")).stream().map(Feed::fromConfigName).distinct().toList(),
-        LabelPolicy.fromConfigName(c.string("trainer.label-policy", "human")),
         c.integer("trainer.buffer.capacity", 4096),
         c.integer("trainer.buffer.min", 64),
         c.integer("trainer.holdout.capacity", 512),
@@ -153,7 +154,6 @@ public record TrainerConfig(
     m.put("trainer.kl-weight", String.valueOf(klWeight));
     m.put("trainer.reference", reference.toString());
     m.put("trainer.feeds", String.join(",", feeds.stream().map(Feed::configName).toList()));
-    m.put("trainer.label-policy", labelPolicy.configName());
     m.put("trainer.steps-per-version", String.valueOf(stepsPerVersion));
     m.put("trainer.seed", String.valueOf(seed));
     return m;

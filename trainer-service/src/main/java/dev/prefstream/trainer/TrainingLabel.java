@@ -13,12 +13,13 @@ import java.util.Optional;
  * pairs, the sign of each timestep band relative to that order (null bands: the timestep is drawn
  * over the whole schedule).
  *
- * <p>Rules: a PSEUDO pair is oriented by its human label and carries its per-anchor signs as band
- * labels (METHOD.md section 3: the anchor's band draws the timestep, the sign -1 swaps winner and
- * loser); a pair from the {@code conflicting} feed trains on its majority label (BalancedDPO); any
- * other pair trains on the side chosen by the {@link LabelPolicy}. Held-out pairs are always oriented
- * by the label policy (or the majority on the conflicting feed), without bands. A pair whose chosen
- * label is a tie, or a pseudo-labelled pair without any band label, cannot be trained on.
+ * <p>The labeler decides the winner ({@code LabeledPair.winner}, under {@code labeler.label-policy});
+ * the trainer trains on it. Its own rules are two named cases: a PSEUDO pair (its winner is the human
+ * label) carries its per-anchor signs as band labels (METHOD.md section 3: the anchor's band draws the
+ * timestep, the sign -1 swaps winner and loser), and a pair read from the {@code conflicting} feed
+ * trains on its majority label ({@link #balancedDpo}). Held-out pairs are oriented the same way,
+ * without bands. A pair whose label is a tie, or a pseudo-labelled pair without any band label,
+ * cannot be trained on.
  */
 public record TrainingLabel(Side winner, BandLabels bands) {
 
@@ -34,13 +35,20 @@ public record TrainingLabel(Side winner, BandLabels bands) {
   }
 
   /** The label to train on, or empty when the pair gives nothing to learn from. */
-  public static Optional<TrainingLabel> resolve(LabeledPair pair, Feed feed, LabelPolicy policy,
-      TimestepBands timestepBands) {
+  public static Optional<TrainingLabel> resolve(LabeledPair pair, Feed feed, TimestepBands timestepBands) {
     if (pair.getSource() == LabelSource.PSEUDO && !pair.getHoldout()) {
       return pseudo(pair, timestepBands);
     }
-    Side side = feed == Feed.CONFLICTING ? pair.getMajorityLabel() : policy.winner(pair);
+    Side side = feed == Feed.CONFLICTING ? balancedDpo(pair) : pair.getWinner();
     return side == Side.ABSTAIN ? Optional.empty() : Optional.of(new TrainingLabel(side, null));
+  }
+
+  /**
+   * BalancedDPO's label for a pair the scorers and the human disagree on (METHOD.md section 2): the
+   * majority of scorers and human, whatever the labeler's policy chose as the winner.
+   */
+  static Side balancedDpo(LabeledPair pair) {
+    return pair.getMajorityLabel();
   }
 
   private static Optional<TrainingLabel> pseudo(LabeledPair pair, TimestepBands timestepBands) {

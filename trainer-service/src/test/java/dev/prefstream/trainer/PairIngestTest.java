@@ -46,7 +46,7 @@ class PairIngestTest {
     buffer = new ReplayBuffer(16, 16);
     dlq = new MockProducer<>(true, null, new ByteArraySerializer(), topics.dlq().valueSerde().serializer());
     metrics = new TrainerMetrics(registry, "m");
-    TrainerConfig config = TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.label-policy", "majority")));
+    TrainerConfig config = TrainerConfig.from(PrefstreamConfig.of(Map.of()));
     ingest = new PairIngest(Map.of(Feed.CLEAN, topics.clean()), config, TimestepBands.semiDpoDefaults(), images,
         SIZE, buffer, new DeadLetters(topics.dlq(), "trainer", registry), dlq, metrics);
   }
@@ -66,14 +66,14 @@ class PairIngestTest {
   }
 
   @Test
-  void storesThePairInTrainingOrderUnderTheLabelPolicy() {
+  void storesThePairInTheOrderOfTheLabelersWinner() {
     RgbImage a = Pairs.square(SIZE, true, random);
     RgbImage b = Pairs.square(SIZE, false, random);
-    send(Pairs.labeled(images, a, b, Side.A, Side.B, false));
+    send(LabeledPair.newBuilder(Pairs.labeled(images, a, b, Side.A, Side.B, false)).setWinner(Side.B).build());
     TrainingPair stored = buffer.sample(1, new Rng(1)).get(0);
-    assertEquals(RgbImage.decode(b.toPng()), stored.pair().winner(), "majority policy: B wins");
+    assertEquals(RgbImage.decode(b.toPng()), stored.pair().winner(), "the labeler's winner: B (its human label says A)");
     assertEquals(RgbImage.decode(a.toPng()), stored.pair().loser());
-    send(Pairs.labeled(images, a, b, Side.A, Side.ABSTAIN, false));
+    send(Pairs.labeled(images, a, b, Side.ABSTAIN, Side.A, false));
     assertEquals(0, buffer.size(), "the latest label is a tie: the pair leaves the buffer");
     send(Pairs.labeled(images, a, b, Side.B, Side.B, true));
     assertEquals(1, buffer.holdoutSize());

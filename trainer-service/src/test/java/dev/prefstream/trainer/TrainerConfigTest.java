@@ -28,7 +28,6 @@ class TrainerConfigTest {
     assertEquals(100, c.checkpointEvery());
     assertEquals(ReferenceSchedule.none(), c.reference());
     assertEquals(List.of(Feed.CLEAN, Feed.RELABELED), c.feeds());
-    assertEquals(LabelPolicy.HUMAN, c.labelPolicy());
     assertEquals(4096, c.bufferCapacity());
     assertEquals(64, c.minBuffer());
     assertEquals(0, c.maxSteps());
@@ -40,7 +39,6 @@ class TrainerConfigTest {
   void readsItsKeysAndBuildsTheDpoSettings() {
     TrainerConfig c = TrainerConfig.from(PrefstreamConfig.of(Map.of(
         "trainer.feeds", "clean, conflicting",
-        "trainer.label-policy", "majority",
         "trainer.reference", "soft:0.6:512",
         "trainer.beta", "2500",
         "trainer.beta-convention", "full",
@@ -49,7 +47,6 @@ class TrainerConfigTest {
         "trainer.vocabulary", "a,red,square",
         "models.root", "/tmp/m")));
     assertEquals(List.of(Feed.CLEAN, Feed.CONFLICTING), c.feeds());
-    assertEquals(LabelPolicy.MAJORITY, c.labelPolicy());
     assertEquals(List.of("a", "red", "square"), c.freshUNet().vocabulary());
     DpoConfig dpo = c.dpo();
     assertEquals(2500, dpo.beta());
@@ -77,7 +74,8 @@ class TrainerConfigTest {
     assertThrows(IllegalArgumentException.class,
         () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.feeds", "clean,votes"))));
     assertThrows(IllegalArgumentException.class,
-        () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.label-policy", "oracle"))));
+        () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.label-policy", "human"))),
+        "the labeler decides the winner; the trainer has no label policy of its own");
     assertThrows(IllegalArgumentException.class,
         () -> TrainerConfig.from(PrefstreamConfig.of(Map.of("trainer.buffer.min", "5000"))));
     assertThrows(IllegalArgumentException.class,

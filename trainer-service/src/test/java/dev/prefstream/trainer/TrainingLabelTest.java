@@ -25,29 +25,37 @@ class TrainingLabelTest {
     return Pairs.labeled(A, B, human, majority, false);
   }
 
-  private static Optional<TrainingLabel> resolve(LabeledPair p, Feed feed, LabelPolicy policy) {
-    return TrainingLabel.resolve(p, feed, policy, BANDS);
+  private static Optional<TrainingLabel> resolve(LabeledPair p, Feed feed) {
+    return TrainingLabel.resolve(p, feed, BANDS);
+  }
+
+  /**
+   * The labeler's winner is the one trained on, whichever label it came from: the labeler writes the
+   * human label under {@code labeler.label-policy=human} and the consensus under {@code majority}
+   * (labeler-streams' {@code PolicyTopologyTest}); here a pair whose human label and majority disagree
+   * trains on its winner either way.
+   */
+  @Test
+  void theLabelersWinnerIsTheTrainingLabelForEitherPolicy() {
+    LabeledPair underHuman = pair(Side.A, Side.B);
+    LabeledPair underMajority = LabeledPair.newBuilder(underHuman).setWinner(Side.B).setSource(LabelSource.MAJORITY).build();
+    assertEquals(Side.A, resolve(underHuman, Feed.CLEAN).orElseThrow().winner());
+    assertEquals(Side.B, resolve(underMajority, Feed.CLEAN).orElseThrow().winner());
+    assertFalse(resolve(underHuman, Feed.CLEAN).orElseThrow().banded());
   }
 
   @Test
-  void humanPolicyTrainsOnTheHumanLabelAndMajorityOnTheMajority() {
-    LabeledPair disagreeing = pair(Side.A, Side.B);
-    assertEquals(Side.A, resolve(disagreeing, Feed.CLEAN, LabelPolicy.HUMAN).orElseThrow().winner());
-    assertEquals(Side.B, resolve(disagreeing, Feed.CLEAN, LabelPolicy.MAJORITY).orElseThrow().winner());
-    assertFalse(resolve(disagreeing, Feed.CLEAN, LabelPolicy.HUMAN).orElseThrow().banded());
-    assertEquals(LabelPolicy.MAJORITY, LabelPolicy.fromConfigName("Majority"));
-  }
-
-  @Test
-  void conflictingPairsTrainOnTheirMajorityWhateverThePolicy() {
+  void conflictingPairsTrainOnTheirMajorityWhateverTheWinner() {
     LabeledPair conflicting = LabeledPair.newBuilder(pair(Side.A, Side.B)).setRoute(Route.CONFLICTING).build();
-    assertEquals(Side.B, resolve(conflicting, Feed.CONFLICTING, LabelPolicy.HUMAN).orElseThrow().winner());
+    assertEquals(Side.A, conflicting.getWinner());
+    assertEquals(Side.B, resolve(conflicting, Feed.CONFLICTING).orElseThrow().winner());
   }
 
   @Test
   void aTiedLabelGivesNothingToTrainOn() {
-    assertTrue(resolve(pair(Side.ABSTAIN, Side.A), Feed.CLEAN, LabelPolicy.HUMAN).isEmpty());
-    assertTrue(resolve(pair(Side.A, Side.ABSTAIN), Feed.CLEAN, LabelPolicy.MAJORITY).isEmpty());
+    assertTrue(resolve(pair(Side.ABSTAIN, Side.A), Feed.CLEAN).isEmpty());
+    assertTrue(resolve(LabeledPair.newBuilder(pair(Side.B, Side.A)).setRoute(Route.CONFLICTING)
+        .setMajorityLabel(Side.ABSTAIN).build(), Feed.CONFLICTING).isEmpty());
   }
 
   @Test
@@ -57,31 +65,29 @@ class TrainingLabelTest {
         .setAnchors(List.of(Pairs.anchor(50, -1), Pairs.anchor(450, 0), Pairs.anchor(950, 1), Pairs.anchor(650, 1)))
         .setModelVersion(3)
         .build();
-    // the label policy does not matter: pseudo pairs are oriented by the human label
-    for (LabelPolicy policy : LabelPolicy.values()) {
-      TrainingLabel label = resolve(pseudo, Feed.RELABELED, policy).orElseThrow();
-      assertEquals(Side.B, label.winner(), "human order: B over A");
-      assertArrayEquals(new int[] {-1, 0, 0, 0, 0, 0, 1, 0, 0, 1}, label.bands().signs(),
-          "t=50 swaps (band 0), t=650 and t=950 keep (bands 6 and 9), t=450 has no label");
-    }
+    // pseudo pairs are oriented by the human label (the relabeler's winner)
+    TrainingLabel label = resolve(pseudo, Feed.RELABELED).orElseThrow();
+    assertEquals(Side.B, label.winner(), "human order: B over A");
+    assertArrayEquals(new int[] {-1, 0, 0, 0, 0, 0, 1, 0, 0, 1}, label.bands().signs(),
+        "t=50 swaps (band 0), t=650 and t=950 keep (bands 6 and 9), t=450 has no label");
   }
 
   @Test
   void aPseudoPairWithoutAnyBandLabelOrHumanOrderIsUnlabelled() {
     LabeledPair noSigns = LabeledPair.newBuilder(pair(Side.A, Side.A)).setSource(LabelSource.PSEUDO)
         .setAnchors(List.of(Pairs.anchor(50, 0), Pairs.anchor(150, 0))).build();
-    assertTrue(resolve(noSigns, Feed.RELABELED, LabelPolicy.HUMAN).isEmpty());
+    assertTrue(resolve(noSigns, Feed.RELABELED).isEmpty());
     LabeledPair tied = LabeledPair.newBuilder(noSigns).setHumanLabel(Side.ABSTAIN)
         .setAnchors(List.of(Pairs.anchor(50, 1))).build();
-    assertTrue(resolve(tied, Feed.RELABELED, LabelPolicy.HUMAN).isEmpty());
+    assertTrue(resolve(tied, Feed.RELABELED).isEmpty());
   }
 
   @Test
-  void heldOutPairsUseThePolicyLabelWithoutBands() {
+  void heldOutPairsUseTheWinnerWithoutBands() {
     LabeledPair heldOut = LabeledPair.newBuilder(pair(Side.A, Side.B)).setSource(LabelSource.PSEUDO)
         .setHoldout(true).setAnchors(List.of(Pairs.anchor(50, -1))).build();
-    TrainingLabel label = resolve(heldOut, Feed.RELABELED, LabelPolicy.MAJORITY).orElseThrow();
-    assertEquals(Side.B, label.winner());
+    TrainingLabel label = resolve(heldOut, Feed.RELABELED).orElseThrow();
+    assertEquals(Side.A, label.winner());
     assertNull(label.bands());
   }
 }
