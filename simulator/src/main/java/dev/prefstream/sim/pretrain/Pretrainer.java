@@ -1,6 +1,5 @@
 package dev.prefstream.sim.pretrain;
 
-import dev.prefstream.diffusion.store.StoredUNet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.prefstream.core.model.Manifest;
@@ -10,13 +9,20 @@ import dev.prefstream.diffusion.Rng;
 import dev.prefstream.diffusion.model.DenoiserModel;
 import dev.prefstream.diffusion.model.UNetDenoiser;
 import dev.prefstream.diffusion.sampling.NoiseSchedule;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.DenoisingTrainer;
 import dev.prefstream.diffusion.train.DpoConfig;
 import dev.prefstream.sim.world.Renderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -55,6 +61,7 @@ public final class Pretrainer {
     try (UNetDenoiser model = UNetDenoiser.create(config.unet(), (int) config.seed());
         UNetDenoiser average = UNetDenoiser.create(config.unet(), (int) config.seed())) {
       average.setTrainable(false);
+      String initDigest = config.fromShipped() ? startFromShipped(model) : null;
       average.copyParametersFrom(model);
       double probeBefore = probeLoss(model, schedule, probe, config.seed());
       long start = System.nanoTime();
@@ -78,15 +85,53 @@ public final class Pretrainer {
       Map<String, Double> metrics = new TreeMap<>(Map.of("first_loss", first, "final_loss", last,
           "probe_loss_before", probeBefore, "probe_loss_after", probeAfter,
           "train_seconds", elapsed.toMillis() / 1000.0));
-      ModelStore.Stored stored = store.publishVersion(manifest(metrics), dir -> StoredUNet.writeParameters(average, dir));
+      ModelStore.Stored stored = store.publishVersion(manifest(metrics, initDigest),
+          dir -> StoredUNet.writeParameters(average, dir));
       return new PretrainResult(config.steps(), first, last, probeBefore, probeAfter, elapsed, stored);
     }
   }
 
-  private Manifest manifest(Map<String, Double> metrics) {
+  /**
+   * Loads the shipped base model's weights into {@code model} (digest-checked by
+   * {@link BaseModel#install}), through a scratch store that is deleted afterwards; returns their
+   * SHA-256, which the manifest records.
+   */
+  private static String startFromShipped(UNetDenoiser model) {
+    Path scratch = null;
+    try {
+      scratch = Files.createTempDirectory("prefstream-pretrain-init");
+      ModelStore.Stored stored = BaseModel.install(new ModelStore(scratch));
+      try (UNetDenoiser shipped = StoredUNet.load(stored)) {
+        model.copyParametersFrom(shipped);
+      }
+      return stored.manifest().files().get(StoredUNet.PARAMETERS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("loading the shipped base model", e);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (root == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting " + root, e);
+    }
+  }
+
+  private Manifest manifest(Map<String, Double> metrics, String initDigest) {
     DpoConfig dpo = DpoConfig.defaults();
     Map<String, String> manifestConfig = new TreeMap<>(StoredUNet.configEntries(config.unet()));
     manifestConfig.putAll(config.describe());
+    if (initDigest != null) {
+      manifestConfig.put("pretrain.init-sha256", initDigest);
+    }
     manifestConfig.put("schedule", SCHEDULE);
     return new Manifest(config.model(), Manifest.VERSION, 0, null, 0, config.steps(), dpo.beta(),
         dpo.convention().configName(), manifestConfig, metrics, Map.of(), Map.of(), 0);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prefstream.core.config.PrefstreamConfig;
 import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelStore;
 import dev.prefstream.diffusion.model.UNetDenoiser;
@@ -12,6 +15,7 @@ import dev.prefstream.schemas.PairIds;
 import dev.prefstream.sim.world.Prompt;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +44,28 @@ class PretrainerTest {
     try (UNetDenoiser loaded = StoredUNet.load(v0)) {
       assertEquals(TinyModels.unet(), loaded.config());
     }
+  }
+
+  /**
+   * A continued run starts from the shipped weights: its probe loss before the first step is the one the
+   * shipped manifest recorded after pretraining (same probe batch, same weights; 1e-3 relative covers
+   * float32 kernels of other CPUs), and the manifest says where it started.
+   */
+  @Test
+  void aContinuedRunStartsFromTheShippedWeights(@TempDir Path dir) throws Exception {
+    PretrainConfig config = PretrainConfig.from(PrefstreamConfig.of(Map.of("pretrain.init", "shipped",
+        "pretrain.steps", "1", "pretrain.batch-size", "2")));
+    PretrainResult result = new Pretrainer(config, false).run(new ModelStore(dir));
+    JsonNode shipped;
+    try (var in = BaseModel.class.getResourceAsStream(BaseModel.RESOURCE_DIR + "manifest.json")) {
+      shipped = new ObjectMapper().readTree(in);
+    }
+    double probe = shipped.get("metrics").get("probe_loss_after").asDouble();
+    assertEquals(probe, result.probeLossBefore(), 1e-3 * probe);
+    Map<String, String> recorded = result.published().manifest().config();
+    assertEquals("shipped", recorded.get("pretrain.init"));
+    assertEquals(shipped.get("files").get(StoredUNet.PARAMETERS).asText(), recorded.get("pretrain.init-sha256"));
+    assertEquals("none", PretrainConfig.defaults().describe().get("pretrain.init"));
   }
 
   @Test
