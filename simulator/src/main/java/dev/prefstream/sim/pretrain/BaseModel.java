@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prefstream.core.model.Manifest;
 import dev.prefstream.core.model.ModelIntegrityException;
 import dev.prefstream.core.model.ModelStore;
+import dev.prefstream.diffusion.model.DenoiserModel;
+import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.schemas.PairIds;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,14 +46,7 @@ public final class BaseModel {
    * an {@link IllegalStateException} (a store's version 0 is never replaced).
    */
   public static ModelStore.Stored install(ModelStore store) {
-    return install(store, name -> {
-      try (InputStream in = BaseModel.class.getResourceAsStream(RESOURCE_DIR + name)) {
-        if (in == null) {
-          throw new NoSuchFileException("class path resource " + RESOURCE_DIR + name);
-        }
-        return in.readAllBytes();
-      }
-    });
+    return install(store, BaseModel::readResource);
   }
 
   /** Installs a base model from a directory laid out like the shipped one (same checks). */
@@ -58,7 +54,52 @@ public final class BaseModel {
     return install(store, name -> Files.readAllBytes(dir.resolve(name)));
   }
 
+  /**
+   * Loads the shipped weights into {@code model} (same architecture) after checking their SHA-256
+   * against the shipped manifest, without a store; returns that digest. A continued pretraining run
+   * starts here ({@code pretrain.init=shipped}).
+   */
+  public static String loadInto(DenoiserModel model) {
+    Verified shipped = verify(BaseModel::readResource);
+    try {
+      model.loadParameters(new ByteArrayInputStream(shipped.contents().get(StoredUNet.PARAMETERS)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the shipped base model", e);
+    }
+    return shipped.manifest().files().get(StoredUNet.PARAMETERS);
+  }
+
+  private static byte[] readResource(String name) throws IOException {
+    try (InputStream in = BaseModel.class.getResourceAsStream(RESOURCE_DIR + name)) {
+      if (in == null) {
+        throw new NoSuchFileException("class path resource " + RESOURCE_DIR + name);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  /** A manifest and its files' bytes, every digest checked. */
+  private record Verified(Manifest manifest, Map<String, byte[]> contents) {}
+
   private static ModelStore.Stored install(ModelStore store, ShippedFiles files) {
+    Verified verified = verify(files);
+    Manifest manifest = verified.manifest();
+    Map<String, byte[]> contents = verified.contents();
+    if (store.versions(manifest.model()).contains(0)) {
+      ModelStore.Stored existing = store.version(manifest.model(), 0);
+      if (!existing.manifest().files().equals(manifest.files())) {
+        throw new IllegalStateException(store.root() + " already holds a different version 0 of " + manifest.model());
+      }
+      return existing;
+    }
+    return store.publishVersion(manifest, dir -> {
+      for (Map.Entry<String, byte[]> f : contents.entrySet()) {
+        Files.write(dir.resolve(f.getKey()), f.getValue());
+      }
+    });
+  }
+
+  private static Verified verify(ShippedFiles files) {
     Manifest manifest;
     Map<String, byte[]> contents = new TreeMap<>();
     try {
@@ -78,17 +119,6 @@ public final class BaseModel {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the base model", e);
     }
-    if (store.versions(manifest.model()).contains(0)) {
-      ModelStore.Stored existing = store.version(manifest.model(), 0);
-      if (!existing.manifest().files().equals(manifest.files())) {
-        throw new IllegalStateException(store.root() + " already holds a different version 0 of " + manifest.model());
-      }
-      return existing;
-    }
-    return store.publishVersion(manifest, dir -> {
-      for (Map.Entry<String, byte[]> f : contents.entrySet()) {
-        Files.write(dir.resolve(f.getKey()), f.getValue());
-      }
-    });
+    return new Verified(manifest, contents);
   }
 }

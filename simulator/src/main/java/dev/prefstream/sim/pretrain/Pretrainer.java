@@ -13,16 +13,10 @@ import dev.prefstream.diffusion.store.StoredUNet;
 import dev.prefstream.diffusion.train.DenoisingTrainer;
 import dev.prefstream.diffusion.train.DpoConfig;
 import dev.prefstream.sim.world.Renderer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -61,7 +55,7 @@ public final class Pretrainer {
     try (UNetDenoiser model = UNetDenoiser.create(config.unet(), (int) config.seed());
         UNetDenoiser average = UNetDenoiser.create(config.unet(), (int) config.seed())) {
       average.setTrainable(false);
-      String initDigest = config.fromShipped() ? startFromShipped(model) : null;
+      String initDigest = config.fromShipped() ? BaseModel.loadInto(model) : null;
       average.copyParametersFrom(model);
       double probeBefore = probeLoss(model, schedule, probe, config.seed());
       long start = System.nanoTime();
@@ -88,40 +82,6 @@ public final class Pretrainer {
       ModelStore.Stored stored = store.publishVersion(manifest(metrics, initDigest),
           dir -> StoredUNet.writeParameters(average, dir));
       return new PretrainResult(config.steps(), first, last, probeBefore, probeAfter, elapsed, stored);
-    }
-  }
-
-  /**
-   * Loads the shipped base model's weights into {@code model} (digest-checked by
-   * {@link BaseModel#install}), through a scratch store that is deleted afterwards; returns their
-   * SHA-256, which the manifest records.
-   */
-  private static String startFromShipped(UNetDenoiser model) {
-    Path scratch = null;
-    try {
-      scratch = Files.createTempDirectory("prefstream-pretrain-init");
-      ModelStore.Stored stored = BaseModel.install(new ModelStore(scratch));
-      try (UNetDenoiser shipped = StoredUNet.load(stored)) {
-        model.copyParametersFrom(shipped);
-      }
-      return stored.manifest().files().get(StoredUNet.PARAMETERS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("loading the shipped base model", e);
-    } finally {
-      deleteTree(scratch);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("deleting " + root, e);
     }
   }
 
